@@ -1,9 +1,23 @@
 /**
  * analyzeProject: files in, route model and findings out.
+ *
+ *   discover files → cheap pre-filter (files that can create apps/routers) → evaluate them
+ *   (imports followed and parsed on demand) → framework adapters record registrations →
+ *   routes with ordered steps → postures → rules → directives (suppressions) → findings.
  */
 import type { ApiWardenConfig } from './config';
-import type { FileHost } from './host';
-import type { Finding, ProjectModel, Rule } from './model';
+import { Classifier } from './classify';
+import { Evaluator } from './evaluate';
+import { readDirectives } from './directives';
+import { createFixBuilder } from './fixes';
+import { ExpressAdapter } from './frameworks/express';
+import { buildExpressRoutes } from './frameworks/express-routes';
+import { nodeFileHost, type FileHost } from './host';
+import type { Directive, Finding, ParseProblem, ProjectModel, ReportDescriptor, Route, Rule, RuleContext, Severity } from './model';
+import { ModuleResolver } from './modules';
+import { parseFile, type ParsedFile } from './parse';
+import { computePosture } from './posture';
+import { discoverFiles, isSourceFile } from './workspace';
 
 export interface AnalyzeOptions {
   /** Absolute path of the workspace root; findings' files are absolute, front ends relativise. */
@@ -25,6 +39,187 @@ export interface AnalysisResult {
   stats: { filesDiscovered: number; filesParsed: number; routes: number; ms: number };
 }
 
-export function analyzeProject(_options: AnalyzeOptions): AnalysisResult {
-  throw new Error('not implemented yet');
+/** Files larger than this are not parsed (minified bundles, generated code). */
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** A file can only create or extend an app when it mentions the framework or receives one. */
+const CANDIDATE = /\bexpress\b|\bRouter\s*\(/;
+
+export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
+  const t0 = Date.now();
+  const host = options.host ?? nodeFileHost();
+  const config = options.config;
+  const paths = options.paths?.length ? options.paths : [options.root];
+  const { files } = discoverFiles(paths, config, host);
+  const parsed = new Map<string, ParsedFile | null>();
+  const parseProblems: ParseProblem[] = [];
+  const internalErrors: string[] = [];
+
+  const getParsed = (file: string): ParsedFile | undefined => {
+    const hit = parsed.get(file);
+    if (hit !== undefined) return hit ?? undefined;
+    const size = host.fileSize(file);
+    if (size !== undefined && size > MAX_FILE_BYTES) {
+      parsed.set(file, null);
+      return undefined;
+    }
+    const text = host.readFile(file);
+    if (text === undefined) {
+      parsed.set(file, null);
+      return undefined;
+    }
+    const pf = parseFile(file, text);
+    parsed.set(file, pf);
+    if (pf.problem) parseProblems.push(pf.problem);
+    return pf;
+  };
+  const getAst = (file: string) => {
+    const pf = getParsed(file);
+    return pf && pf.ast ? pf : undefined;
+  };
+
+  const resolver = new ModuleResolver(host);
+  const ev = new Evaluator({
+    getParsed: getAst,
+    resolveImport: (from, spec) => {
+      const r = resolver.resolve(from, spec);
+      return r && isSourceFile(r) ? r : undefined;
+    },
+  });
+  const express = new ExpressAdapter();
+  ev.hooks.push(express);
+
+  for (const file of files) {
+    const text = host.readFile(file);
+    if (text === undefined) continue;
+    if (!CANDIDATE.test(text)) continue;
+    try {
+      if (!getParsed(file)) continue;
+      ev.runModule(file);
+    } catch (err) {
+      internalErrors.push(`${file}: analysis failed: ${(err as Error).stack ?? err}`);
+    }
+  }
+
+  const classifier = new Classifier(ev, { getParsed: getAst }, config);
+  const directiveCache = new Map<string, Directive[]>();
+  const directivesOf = (file: string): Directive[] => {
+    let d = directiveCache.get(file);
+    if (!d) {
+      const pf = getAst(file);
+      d = pf ? readDirectives(pf) : [];
+      directiveCache.set(file, d);
+    }
+    return d;
+  };
+
+  const routes: Route[] = [];
+  let apps: ProjectModel['apps'] = [];
+  try {
+    const built = buildExpressRoutes(express, classifier, ev, { getParsed: getAst });
+    apps = built.apps;
+    const seen = new Set<string>();
+    for (const d of built.drafts) {
+      if (seen.has(d.route.id)) continue;
+      seen.add(d.route.id);
+      computePosture(d, config, directivesOf);
+      routes.push(d.route);
+    }
+  } catch (err) {
+    internalErrors.push(`route model failed: ${(err as Error).stack ?? err}`);
+  }
+
+  // Directives of every parsed file (for suppression reporting).
+  for (const [file, pf] of parsed) if (pf && pf.ast) directivesOf(file);
+
+  const model: ProjectModel = {
+    root: options.root,
+    apps,
+    routes,
+    files: [...parsed.keys()].filter((f) => parsed.get(f)).sort(),
+    parseProblems,
+    directives: directiveCache,
+  };
+
+  const findings: Finding[] = [];
+  for (const p of parseProblems) {
+    findings.push({
+      ruleId: 'parse-error',
+      severity: 'error',
+      message: `Cannot parse ${p.file.split(/[\\/]/).pop()}: ${p.message.replace(/\.$/, '')}. Routes in this file are not analysed.`,
+      location: p.location,
+      route: null,
+      evidence: [],
+      fixes: [],
+    });
+  }
+
+  const fixes = createFixBuilder(getAst, ev, resolver);
+  for (const rule of options.rules) {
+    const setting = config.rules[rule.meta.id];
+    if (setting === 'off') continue;
+    const context: RuleContext = {
+      model,
+      getText: (file) => getParsed(file)?.text ?? host.readFile(file),
+      settings: {
+        authMiddleware: config.middleware.auth,
+        validationMiddleware: config.middleware.validation,
+        rateLimitMiddleware: config.middleware.rateLimit,
+      },
+      fixes,
+      report: (d: ReportDescriptor) => {
+        findings.push(toFinding(rule, d, setting));
+      },
+    };
+    try {
+      rule.check(context);
+    } catch (err) {
+      internalErrors.push(`rule ${rule.meta.id} failed: ${(err as Error).stack ?? err}`);
+    }
+  }
+
+  applyDirectives(findings, directivesOf);
+  findings.sort(
+    (a, b) =>
+      (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0) ||
+      a.location.start.line - b.location.start.line ||
+      a.location.start.column - b.location.start.column ||
+      (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+  );
+
+  return {
+    model,
+    findings,
+    internalErrors,
+    stats: { filesDiscovered: files.length, filesParsed: model.files.length, routes: routes.length, ms: Date.now() - t0 },
+  };
+}
+
+function toFinding(rule: Rule, d: ReportDescriptor, setting: Severity | 'off' | undefined): Finding {
+  const template = rule.meta.messages[d.messageId];
+  if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown messageId ${d.messageId}`);
+  const message = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, k: string) => (d.data && k in d.data ? String(d.data[k]) : `{{${k}}}`));
+  const severity: Severity = setting && setting !== 'off' ? setting : (d.severity ?? rule.meta.defaultSeverity);
+  return {
+    ruleId: rule.meta.id,
+    messageId: d.messageId,
+    severity,
+    message,
+    location: d.location,
+    route: d.route ? { method: d.route.method, path: d.route.path } : null,
+    evidence: d.evidence ?? [],
+    fixes: d.fixes ?? [],
+  };
+}
+
+function applyDirectives(findings: Finding[], directivesOf: (file: string) => Directive[]): void {
+  for (const f of findings) {
+    if (f.ruleId === 'parse-error') continue;
+    for (const d of directivesOf(f.location.file)) {
+      if (d.kind === 'public') continue;
+      if (d.targetLine !== f.location.start.line) continue;
+      if (d.rules.length && !d.rules.includes(f.ruleId)) continue;
+      f.suppressed = { reason: d.reason ?? '', location: d.location };
+      break;
+    }
+  }
 }

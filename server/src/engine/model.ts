@@ -132,6 +132,8 @@ export interface Route {
   mounts: SourceLocation[];
   handler?: SourceLocation;
   handlerName?: string;
+  /** The handler as passed in the registration call (where route middleware is inserted before). */
+  handlerArgument?: SourceLocation;
   /** Everything that runs before the handler, in order. */
   steps: Step[];
   /** Checks performed inside the handler (`schema.parse(req.body)`, `if (!req.user) return 401`). */
@@ -222,7 +224,18 @@ export interface RuleContext {
   getText(file: string): string | undefined;
   /** Settings from the user's config that rules may read. */
   readonly settings: RuleSettings;
+  /** Deterministic fix builders that know the project's files and imports. */
+  readonly fixes: FixBuilder;
   report(descriptor: ReportDescriptor): void;
+}
+
+export interface FixBuilder {
+  /** Insert an existing step (used elsewhere in the project) into a route's chain, importing it if needed. */
+  insertStep(route: Route, step: Step, title: string): Fix | undefined;
+  /** `// apiwarden-disable-next-line <rule> -- <reason>` above the location. */
+  suppress(location: SourceLocation, ruleId: string): Fix | undefined;
+  /** `// apiwarden-public -- <reason>` above the route. */
+  declarePublic(route: Route): Fix | undefined;
 }
 
 export interface RuleSettings {

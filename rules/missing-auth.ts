@@ -1,0 +1,82 @@
+import type { Evidence, Fix, Route, Rule, RuleContext, Step } from '../server/src/engine';
+
+/**
+ * missing-auth: zero trust by default. A route that runs no authentication step and is neither
+ * declared nor inferred public.
+ */
+export const missingAuth: Rule = {
+  meta: {
+    id: 'missing-auth',
+    description: 'Every route must authenticate its caller unless it is declared or evidently public.',
+    defaultSeverity: 'error',
+    owasp: ['API2:2023', 'API5:2023'],
+    cwe: ['CWE-306', 'CWE-862'],
+    docs: 'rules/missing-auth.md',
+    messages: {
+      missing: '{{method}} {{path}} has no authentication: no middleware before its handler verifies the caller ({{chain}}).',
+      registeredAfter:
+        '{{method}} {{path}} has no authentication: {{late}} is registered after this route ({{lateAt}}), so it never runs before the handler.',
+      lookAlike: '{{method}} {{path}} has no authentication: {{note}}.',
+      webhookUnverified: '{{method}} {{path}} looks like a webhook but verifies no signature, so anyone can call it.',
+    },
+  },
+  check(context: RuleContext) {
+    const candidates = authSteps(context);
+    for (const route of context.model.routes) {
+      if (route.auth.status !== 'missing') continue;
+      const severity = route.traits.stateChanging ? 'error' : 'warning';
+      const late = route.lateSteps.find((s) => s.classifications.some((c) => c.role === 'auth'));
+      const lookAlike = [...route.steps, ...route.lateSteps].find((s) => !s.classifications.length && s.notes?.some((n) => LOOK_ALIKE.test(n)));
+      const base = { method: route.method, path: route.path };
+      const evidence: Evidence[] = [...route.auth.evidence];
+      const chain = route.steps.length ? `chain: ${route.steps.map((s) => s.name).join(' → ')}` : 'no middleware at all';
+      let messageId = 'missing';
+      let data: Record<string, string> = { ...base, chain };
+      if (late) {
+        messageId = 'registeredAfter';
+        data = { ...base, late: late.name, lateAt: `${short(late.location.file)}:${late.location.start.line}` };
+      } else if (/(^|\/)webhooks?(\/|$)|webhook/i.test(route.path)) {
+        messageId = 'webhookUnverified';
+      } else if (lookAlike) {
+        messageId = 'lookAlike';
+        data = { ...base, note: lookAlike.notes!.find((n) => LOOK_ALIKE.test(n))! };
+      }
+      for (const m of route.mounts) evidence.push({ message: 'route reached through this mount', location: m });
+      const fixes: Fix[] = [];
+      const best = late ?? candidates[0];
+      if (best) {
+        const f = context.fixes.insertStep(route, best, `Add ${best.name} to ${route.method} ${route.path}`);
+        if (f) fixes.push(f);
+      }
+      const pub = context.fixes.declarePublic(route);
+      if (pub) fixes.push(pub);
+      const sup = context.fixes.suppress(route.registration, 'missing-auth');
+      if (sup) fixes.push(sup);
+      context.report({ messageId, data, severity, location: route.registration, route, evidence, fixes });
+    }
+  },
+};
+
+/** The project's own auth steps, most used first (route-level ones are the easiest to copy). */
+function authSteps(context: RuleContext): Step[] {
+  const counts = new Map<string, { step: Step; n: number }>();
+  for (const r of context.model.routes) {
+    for (const s of r.steps) {
+      if (!s.classifications.some((c) => c.role === 'auth' && c.confidence !== 'low')) continue;
+      const key = s.name;
+      const e = counts.get(key);
+      if (e) e.n++;
+      else counts.set(key, { step: s, n: 1 });
+    }
+  }
+  return [...counts.values()].sort((a, b) => b.n - a.n).map((e) => e.step);
+}
+
+/** Notes that explain why an auth-looking step does not count. */
+const LOOK_ALIKE = /never rejects|does not reject|anonymous requests pass|does not verify|ignores its result/;
+
+function short(file: string): string {
+  return file.split(/[\\/]/).slice(-2).join('/');
+}
+
+export type { Route };

@@ -1,0 +1,320 @@
+/**
+ * A route's security posture from its steps and handler: authentication (or why it is public),
+ * validation of the inputs it reads, rate limiting. Framework-neutral: adapters supply the
+ * steps and the handler's facts.
+ */
+import picomatch from 'picomatch';
+import type { ApiWardenConfig } from './config';
+import type { FunctionFacts } from './facts';
+import type {
+  Classification,
+  Confidence,
+  Directive,
+  Evidence,
+  InputSource,
+  PublicDeclaration,
+  RequestInputUse,
+  Route,
+  RouteTraits,
+  SinkUse,
+  Step,
+} from './model';
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'ALL']);
+
+const CREDENTIAL_WORDS: Array<[RegExp, string]> = [
+  [/^(log-?in|sign-?in|signin|sign_in|authenticate|session|sessions)$/, 'login'],
+  [/^(sign-?up|signup|sign_up|register|registration)$/, 'sign-up'],
+  [/^(password|passwords|forgot-?password|reset-?password|password-?reset|forgot|reset)$/, 'password reset'],
+  [/^(otp|2fa|mfa|totp|verify-?otp|verify-?code|one-?time-?code|magic-?link)$/, 'OTP / 2FA'],
+  [/^(token|tokens|oauth|refresh|refresh-?token)$/, 'token'],
+  [/^(log-?out|sign-?out|logout)$/, 'logout'],
+  [/^(verify-?email|confirm-?email|confirm|activate)$/, 'email verification'],
+];
+const ABUSE_WORDS: Array<[RegExp, string]> = [
+  [/^(search|query|lookup)$/, 'search'],
+  [/^(export|exports|download|bulk|import)$/, 'export'],
+  [/^(invite|invites|invitations?)$/, 'invite'],
+  [/^(checkout|payments?|charge)$/, 'payment'],
+  [/^(sms|send-?sms|send-?email|contact|feedback|newsletter|subscribe)$/, 'messaging'],
+];
+const HEALTH_WORDS = /^(health|healthz|healthcheck|health-check|ready|readyz|readiness|live|livez|liveness|ping|status|version)$/;
+const DOCS_WORDS = /^(docs|api-docs|apidocs|swagger|swagger-ui|redoc|openapi|openapi\.json|openapi\.ya?ml|swagger\.json|swagger\.ya?ml|favicon\.ico|robots\.txt)$/;
+
+function segments(path: string): string[] {
+  return path.split('/').filter((s) => s && !s.startsWith(':') && s !== '*');
+}
+
+export function routeTraits(method: string, path: string): RouteTraits {
+  const segs = segments(path).map((s) => s.toLowerCase());
+  const traits: RouteTraits = { stateChanging: STATE_CHANGING.has(method) };
+  for (const s of segs) {
+    for (const [re, label] of CREDENTIAL_WORDS) if (!traits.credential && re.test(s)) traits.credential = label;
+  }
+  // "password reset" needs two words sometimes: /password/reset, /auth/forgot
+  if (traits.credential === 'token' && !traits.stateChanging) traits.credential = undefined;
+  if (traits.stateChanging || method === 'GET') {
+    for (const s of segs) for (const [re, label] of ABUSE_WORDS) if (!traits.abuseProne && re.test(s)) traits.abuseProne = label;
+  }
+  if (traits.abuseProne === 'payment' && !traits.stateChanging) traits.abuseProne = undefined;
+  if (traits.abuseProne === 'messaging' && !traits.stateChanging) traits.abuseProne = undefined;
+  return traits;
+}
+
+export interface PostureInput {
+  route: Route;
+  handlerFacts: FunctionFacts[];
+  stepFacts: FunctionFacts[];
+  /** Lines of mounts the route is reached through (for `apiwarden-public` above a mount). */
+  mountLines: Array<{ file: string; line: number }>;
+  orphan: boolean;
+}
+
+export function computePosture(input: PostureInput, config: ApiWardenConfig, directivesOf: (file: string) => Directive[]): void {
+  const { route, handlerFacts, stepFacts } = input;
+  route.traits = routeTraits(route.method, route.path);
+  route.handlerChecks = handlerChecks(route, handlerFacts);
+  route.public = publicDeclaration(input, config, directivesOf);
+  computeAuth(input);
+  computeValidation(route, handlerFacts, stepFacts);
+  computeRateLimit(route);
+}
+
+function handlerChecks(route: Route, facts: FunctionFacts[]): Step[] {
+  const out: Step[] = [];
+  const loc = route.handler ?? route.registration;
+  const name = route.handlerName ? `${route.handlerName} (handler)` : 'handler';
+  for (const f of facts) {
+    const rejects = f.rejections.filter((r) => r.status === 401 || r.status === 403);
+    const classes: Classification[] = [];
+    if (f.credentialSignals.length && rejects.length) {
+      classes.push({
+        role: 'auth',
+        confidence: 'medium',
+        source: 'body',
+        reason: `the handler ${f.credentialSignals[0].what} and rejects with ${rejects[0].how}`,
+        evidence: [
+          { message: f.credentialSignals[0].what, location: f.credentialSignals[0].location },
+          { message: `rejects: ${rejects[0].how}`, location: rejects[0].location },
+        ],
+      });
+    }
+    const v = f.validationCalls.filter((c) => c.checked);
+    if (v.length) {
+      const covers = [...new Set(v.flatMap((c) => c.covers))];
+      classes.push({
+        role: 'validation',
+        confidence: 'high',
+        source: 'body',
+        reason: `the handler validates req.${covers.join('/req.')} with ${v[0].what}`,
+        evidence: v.map((c) => ({ message: `validates with ${c.what}`, location: c.location })),
+        covers,
+      });
+    }
+    if (f.rateSignals.length) {
+      classes.push({
+        role: 'rate-limit',
+        confidence: 'medium',
+        source: 'body',
+        reason: `the handler ${f.rateSignals[0].what}`,
+        evidence: f.rateSignals.map((s) => ({ message: s.what, location: s.location })),
+      });
+    }
+    if (classes.length) out.push({ name, scope: 'handler', location: loc, classifications: classes, opaque: false });
+  }
+  return out;
+}
+
+function publicDeclaration(input: PostureInput, config: ApiWardenConfig, directivesOf: (file: string) => Directive[]): PublicDeclaration | undefined {
+  const { route } = input;
+  const regLine = route.registration.start.line;
+  for (const d of directivesOf(route.registration.file)) {
+    if (d.kind === 'public' && d.targetLine === regLine) {
+      return { kind: 'declared', reason: d.reason ?? 'marked // apiwarden-public', evidence: [{ message: '// apiwarden-public comment', location: d.location }] };
+    }
+  }
+  for (const m of input.mountLines) {
+    for (const d of directivesOf(m.file)) {
+      if (d.kind === 'public' && d.targetLine === m.line) {
+        return { kind: 'declared', reason: d.reason ?? 'mount marked // apiwarden-public', evidence: [{ message: '// apiwarden-public comment on the mount', location: d.location }] };
+      }
+    }
+  }
+  for (const p of config.publicRoutes) {
+    if (p.method !== '*' && p.method !== route.method) continue;
+    if (picomatch.isMatch(route.path, p.path, { dot: true }) || picomatch.isMatch(route.path + '/', p.path, { dot: true })) {
+      return {
+        kind: 'declared',
+        reason: p.reason ?? `matches publicRoutes "${p.method === '*' ? '' : p.method + ' '}${p.path}"`,
+        evidence: [{ message: `config publicRoutes: ${p.method} ${p.path}${config.file ? ` (${config.file})` : ''}` }],
+      };
+    }
+  }
+  // Inferred from the route's nature.
+  const segs = segments(route.path).map((s) => s.toLowerCase());
+  const t = route.traits;
+  const hasParams = route.path.includes(':');
+  if (t.credential && t.credential !== 'token') {
+    return { kind: 'inferred', reason: `${t.credential} endpoint: callers are not signed in yet`, evidence: [{ message: `path ${route.path} is a ${t.credential} endpoint`, location: route.registration }] };
+  }
+  if (t.credential === 'token' && route.traits.stateChanging) {
+    return { kind: 'inferred', reason: 'token exchange endpoint: the request carries its own credentials', evidence: [{ message: `path ${route.path} exchanges tokens`, location: route.registration }] };
+  }
+  const last = segs[segs.length - 1];
+  if ((route.method === 'GET' || route.method === 'HEAD') && last && !hasParams && segs.length <= 3) {
+    if (HEALTH_WORDS.test(last)) return { kind: 'inferred', reason: 'health / readiness probe', evidence: [{ message: `path ${route.path} is a health check`, location: route.registration }] };
+  }
+  if ((route.method === 'GET' || route.method === 'HEAD') && segs.some((s) => DOCS_WORDS.test(s))) {
+    return { kind: 'inferred', reason: 'API documentation', evidence: [{ message: `path ${route.path} serves API docs`, location: route.registration }] };
+  }
+  if (segs.some((s) => /^webhooks?$/.test(s) || s.endsWith('-webhook') || s.endsWith('webhook'))) {
+    const sig = [...input.handlerFacts, ...input.stepFacts].flatMap((f) => f.signatureChecks);
+    if (sig.length) {
+      return { kind: 'inferred', reason: `webhook that verifies its signature (${sig[0].what})`, evidence: [{ message: sig[0].what, location: sig[0].location }] };
+    }
+  }
+  return undefined;
+}
+
+const CONF_ORDER: Confidence[] = ['low', 'medium', 'high'];
+
+function roleSteps(steps: Step[], role: Classification['role']): Array<{ step: Step; c: Classification }> {
+  const out: Array<{ step: Step; c: Classification }> = [];
+  for (const s of steps) for (const c of s.classifications) if (c.role === role) out.push({ step: s, c });
+  return out;
+}
+
+function scopeWord(s: Step): string {
+  return s.scope === 'handler' ? 'in the handler' : `${s.scope} level`;
+}
+
+function computeAuth(input: PostureInput): void {
+  const { route } = input;
+  const auths = roleSteps([...route.steps, ...route.handlerChecks], 'auth');
+  if (auths.length) {
+    const conf = auths.map((a) => a.c.confidence).sort((a, b) => CONF_ORDER.indexOf(b) - CONF_ORDER.indexOf(a))[0];
+    route.auth = {
+      status: 'present',
+      summary: auths.map((a) => `${a.step.name} (${scopeWord(a.step)})`).join(', '),
+      evidence: auths.map((a) => ({ message: a.c.reason, location: a.step.location })),
+      confidence: conf,
+    };
+    return;
+  }
+  if (route.public) {
+    route.auth = { status: 'public', summary: `${route.public.kind}: ${route.public.reason}`, evidence: route.public.evidence };
+    return;
+  }
+  const evidence: Evidence[] = [];
+  for (const s of [...route.steps, ...route.lateSteps]) for (const n of s.notes ?? []) evidence.push({ message: n, location: s.location });
+  if (input.orphan) {
+    route.auth = {
+      status: 'unknown',
+      summary: 'router is not mounted in any app API Warden analysed; mount-level middleware unknown',
+      evidence,
+    };
+    return;
+  }
+  const late = roleSteps(route.lateSteps, 'auth');
+  for (const l of late) evidence.unshift({ message: `${l.step.name} is registered here, after this route, so it never runs before the handler`, location: l.step.location });
+  route.auth = {
+    status: 'missing',
+    summary: late.length ? `no auth step runs before the handler (${late[0].step.name} is registered after it)` : 'no auth step in the chain',
+    evidence,
+  };
+}
+
+function computeValidation(route: Route, handlerFacts: FunctionFacts[], stepFacts: FunctionFacts[]): void {
+  // Inputs the handler reads, with the sinks they reach.
+  const uses: RequestInputUse[] = [];
+  const key = (s: InputSource, f?: string) => `${s}.${f ?? ''}`;
+  const byKey = new Map<string, RequestInputUse>();
+  for (const f of handlerFacts) {
+    for (const r of f.reads) {
+      const k = key(r.source, r.field);
+      if (byKey.has(k)) continue;
+      const u: RequestInputUse = { source: r.source, field: r.field, location: r.location, sinks: [] };
+      byKey.set(k, u);
+      uses.push(u);
+    }
+  }
+  for (const f of handlerFacts) {
+    for (const s of f.sinks) {
+      const sink: SinkUse = { kind: s.kind, callee: s.callee, location: s.location };
+      for (const inp of s.inputs) {
+        const targets = uses.filter((u) => u.source === inp.source && (inp.field === undefined || u.field === inp.field || u.field === undefined));
+        if (!targets.length) {
+          const u: RequestInputUse = { source: inp.source, field: inp.field, location: s.location, sinks: [] };
+          uses.push(u);
+          targets.push(u);
+        }
+        for (const t of targets) if (!t.sinks.some((x) => x.location.range[0] === sink.location.range[0])) t.sinks.push(sink);
+      }
+    }
+  }
+  route.inputs = uses;
+  // Parts that need validation: body and query always; params, headers and cookies when they reach a sink.
+  const needed = new Set<InputSource>();
+  for (const u of uses) {
+    if (u.source === 'body' || u.source === 'query' || u.sinks.length) needed.add(u.source);
+  }
+  const checksResult = [...handlerFacts, ...stepFacts].some((f) => f.checksValidationResult);
+  const covered = new Set<InputSource>();
+  const evidence: Evidence[] = [];
+  const names: string[] = [];
+  for (const { step, c } of roleSteps([...route.steps, ...route.handlerChecks], 'validation')) {
+    if (step.package === 'express-validator' && !checksResult) {
+      evidence.push({ message: `${step.name} runs express-validator checks, but validationResult(req) is never consulted, so invalid input passes`, location: step.location });
+      continue;
+    }
+    for (const s of c.covers ?? []) covered.add(s);
+    evidence.push({ message: c.reason, location: step.location });
+    if (!names.includes(step.name)) names.push(step.name);
+  }
+  // A verified webhook signature authenticates the body's content (stripe.webhooks.constructEvent).
+  const signature = [...handlerFacts, ...stepFacts].flatMap((f) => f.signatureChecks);
+  if (signature.length && route.public?.kind === 'inferred') {
+    covered.add('body');
+    names.push(`signature check (${signature[0].what})`);
+    evidence.push({ message: `the body is authenticated by its signature: ${signature[0].what}`, location: signature[0].location });
+  }
+  const uncovered = [...needed].filter((s) => !covered.has(s));
+  if (!needed.size) {
+    route.validation = {
+      status: route.opaqueInputs.length && !covered.size ? 'unknown' : names.length ? 'present' : 'not-needed',
+      summary: route.opaqueInputs.length && !covered.size ? 'the request is handed to code API Warden cannot follow' : names.length ? names.join(', ') : 'reads no body or query input',
+      evidence: [...evidence, ...route.opaqueInputs],
+      uncovered: [],
+    };
+    return;
+  }
+  if (!uncovered.length) {
+    route.validation = { status: 'present', summary: names.join(', '), evidence, uncovered: [] };
+    return;
+  }
+  route.validation = {
+    status: 'missing',
+    summary: `req.${uncovered.join(', req.')} read without validation`,
+    evidence,
+    uncovered,
+  };
+}
+
+function computeRateLimit(route: Route): void {
+  const rl = roleSteps([...route.steps, ...route.handlerChecks], 'rate-limit');
+  if (rl.length) {
+    route.rateLimit = {
+      status: 'present',
+      summary: rl.map((r) => `${r.step.name} (${scopeWord(r.step)})`).join(', '),
+      evidence: rl.map((r) => ({ message: r.c.reason, location: r.step.location })),
+      confidence: rl[0].c.confidence,
+    };
+    return;
+  }
+  const late = roleSteps(route.lateSteps, 'rate-limit');
+  route.rateLimit = {
+    status: 'missing',
+    summary: late.length ? `no limiter before the handler (${late[0].step.name} is registered after it)` : 'no rate limiter in the chain',
+    evidence: late.map((l) => ({ message: `${l.step.name} is registered here, after this route`, location: l.step.location })),
+  };
+}
