@@ -94,7 +94,11 @@ export class Classifier {
     if (r.notes.length) step.notes = r.notes;
     // Config names project-specific middleware (overrides everything).
     const cfg = this.fromConfig(name, r.pkg, location);
-    for (const c of cfg) if (!step.classifications.some((x) => x.role === c.role)) step.classifications.push(c);
+    for (const c of cfg) {
+      // The user's word beats a guess from the name.
+      step.classifications = step.classifications.filter((x) => !(x.role === c.role && x.source === 'name'));
+      if (!step.classifications.some((x) => x.role === c.role)) step.classifications.unshift(c);
+    }
     if (cfg.length) step.opaque = false;
     return step;
   }

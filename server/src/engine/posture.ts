@@ -25,7 +25,7 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'ALL']);
 const CREDENTIAL_WORDS: Array<[RegExp, string]> = [
   [/^(log-?in|sign-?in|signin|sign_in|authenticate|session|sessions)$/, 'login'],
   [/^(sign-?up|signup|sign_up|register|registration)$/, 'sign-up'],
-  [/^(password|passwords|forgot-?password|reset-?password|password-?reset|forgot|reset)$/, 'password reset'],
+  [/^(forgot-?password|reset-?password|password-?reset|forgot|reset|recover|recovery)$/, 'password reset'],
   [/^(otp|2fa|mfa|totp|verify-?otp|verify-?code|one-?time-?code|magic-?link)$/, 'OTP / 2FA'],
   [/^(token|tokens|oauth|refresh|refresh-?token)$/, 'token'],
   [/^(log-?out|sign-?out|logout)$/, 'logout'],

@@ -1,0 +1,230 @@
+/**
+ * Engine behaviours on small in-memory projects: each case fires, and its look-alike does not.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { analyzeProject, applyEdits, defaultConfig, nodeFileHost, type Rule } from '../server/src/engine';
+import { joinPaths, scopeApplies } from '../server/src/engine/frameworks/express-routes';
+import { discoverFiles } from '../server/src/engine/workspace';
+import { builtinRules } from '../rules';
+import { analyzeMemory, memoryHost } from './helpers';
+
+const only = (r: ReturnType<typeof analyzeMemory>, rule: string) => r.findings.filter((f) => f.ruleId === rule && !f.suppressed);
+
+describe('paths', () => {
+  it('joins mount prefixes', () => {
+    assert.equal(joinPaths('', '/'), '/');
+    assert.equal(joinPaths('/api', '/'), '/api');
+    assert.equal(joinPaths('/api/', '/users'), '/api/users');
+    assert.equal(joinPaths('/api', 'users/:id'), '/api/users/:id');
+  });
+  it('matches use() scopes by whole segments', () => {
+    assert.ok(scopeApplies('/api', '/api/users'));
+    assert.ok(scopeApplies('/api', '/api'));
+    assert.ok(!scopeApplies('/api', '/apix/users'));
+    assert.ok(!scopeApplies('/admin', '/api/admin'));
+    assert.ok(scopeApplies('/users/:id', '/users/:id/orders'));
+  });
+});
+
+describe('express-validator', () => {
+  const app = (check: boolean) => ({
+    'app.js': `
+const express = require('express');
+const { body, validationResult } = require('express-validator');
+const app = express();
+app.use(require('./auth'));
+app.post('/notes', body('text').isString(), (req, res) => {
+  ${check ? "const errors = validationResult(req); if (!errors.isEmpty()) return res.status(400).json(errors.array());" : ''}
+  res.json({ text: req.body.text });
+});
+module.exports = app;`,
+    'auth.js': `module.exports = function requireAuth(req, res, next) { if (!req.user) return res.status(401).end(); next(); };`,
+  });
+  it('counts chains whose result is checked', () => {
+    const r = analyzeMemory(app(true));
+    assert.equal(r.model.routes[0].validation.status, 'present');
+    assert.equal(only(r, 'missing-validation').length, 0);
+  });
+  it('does not count chains when validationResult is never consulted', () => {
+    const r = analyzeMemory(app(false));
+    assert.equal(r.model.routes[0].validation.status, 'missing');
+    const f = only(r, 'missing-validation')[0];
+    assert.ok(f.evidence.some((e) => /validationResult\(req\) is never consulted/.test(e.message)));
+  });
+});
+
+describe('package options that turn enforcement off', () => {
+  it('express-jwt with credentialsRequired: false is not auth', () => {
+    const src = (opt: string) => ({
+      'app.ts': `
+import express from 'express';
+import { expressjwt } from 'express-jwt';
+const app = express();
+app.use(expressjwt({ secret: 's', algorithms: ['HS256']${opt} }));
+app.delete('/items/:id', (req, res) => res.sendStatus(204));
+export default app;`,
+    });
+    assert.equal(analyzeMemory(src('')).model.routes[0].auth.status, 'present');
+    const off = analyzeMemory(src(', credentialsRequired: false'));
+    assert.equal(off.model.routes[0].auth.status, 'missing');
+    assert.match(only(off, 'missing-auth')[0].message, /credentialsRequired: false/);
+  });
+});
+
+describe('class-based apps and in-handler checks', () => {
+  it('follows this.app registrations made in methods called from the constructor', () => {
+    const r = analyzeMemory({
+      'server.ts': `
+import express, { Application } from 'express';
+import { requireAuth } from './auth';
+export class Server {
+  private app: Application;
+  constructor() {
+    this.app = express();
+    this.routes();
+  }
+  private routes() {
+    this.app.get('/public/ping', (req, res) => res.send('pong'));
+    this.app.use(requireAuth);
+    this.app.post('/things', (req, res) => res.json(req.body));
+  }
+}`,
+      'auth.ts': `export const requireAuth = (req: any, res: any, next: any) => {
+  const h = req.headers.authorization;
+  if (!h) return res.status(401).json({ error: 'unauthenticated' });
+  next();
+};`,
+    });
+    const things = r.model.routes.find((x) => x.path === '/things')!;
+    assert.equal(things.auth.status, 'present');
+    assert.equal(r.model.routes.find((x) => x.path === '/public/ping')!.auth.status, 'public');
+  });
+
+  it('counts a credential check inside the handler that rejects with 401', () => {
+    const r = analyzeMemory({
+      'app.js': `
+const app = require('express')();
+app.post('/me/avatar', (req, res) => {
+  if (!req.session.userId) return res.status(401).end();
+  res.sendStatus(204);
+});
+app.post('/me/name', (req, res) => { console.log(req.session.userId); res.sendStatus(204); });`,
+    });
+    assert.equal(r.model.routes.find((x) => x.path === '/me/avatar')!.auth.status, 'present');
+    assert.equal(r.model.routes.find((x) => x.path === '/me/name')!.auth.status, 'missing');
+  });
+});
+
+describe('schema validation inside the handler', () => {
+  it('covers the part it parses, and only that part', () => {
+    const r = analyzeMemory({
+      'app.ts': `
+import express from 'express';
+import { z } from 'zod';
+const app = express();
+const Body = z.object({ name: z.string().max(50) });
+app.use((req, res, next) => { if (!req.headers.authorization) return res.sendStatus(401); next(); });
+app.post('/a', (req, res) => { const b = Body.parse(req.body); res.json(b); });
+app.post('/b', (req, res) => { const b = Body.parse(req.body); res.json({ b, sort: req.query.sort }); });
+export default app;`,
+    });
+    const a = r.model.routes.find((x) => x.path === '/a')!;
+    const b = r.model.routes.find((x) => x.path === '/b')!;
+    assert.equal(a.validation.status, 'present');
+    assert.equal(b.validation.status, 'missing');
+    assert.deepEqual(b.validation.uncovered, ['query']);
+  });
+});
+
+describe('fixes', () => {
+  it("adds the project's auth middleware to a route, with its import, and the finding goes away", () => {
+    const files: Record<string, string> = {
+      'src/app.ts': `import express from 'express';
+import { router } from './routes/items';
+const app = express();
+app.use('/items', router);
+export default app;
+`,
+      'src/routes/items.ts': `import { Router } from 'express';
+import { requireAuth } from '../middleware/auth';
+export const router = Router();
+router.get('/', requireAuth, (req, res) => res.json([]));
+`,
+      'src/routes/orders.ts': `import { Router } from 'express';
+export const orders = Router();
+orders.delete('/:id', (req, res) => res.sendStatus(204));
+`,
+      'src/middleware/auth.ts': `export function requireAuth(req: any, res: any, next: any) {
+  if (!req.headers.authorization) return res.status(401).end();
+  next();
+}
+`,
+    };
+    files['src/app.ts'] = files['src/app.ts'].replace("app.use('/items', router);", "app.use('/items', router);\napp.use('/orders', require('./routes/orders').orders);");
+    const r = analyzeMemory(files);
+    const f = only(r, 'missing-auth').find((x) => x.route?.path === '/orders/:id');
+    assert.ok(f, 'missing-auth on DELETE /orders/:id');
+    const fix = f.fixes.find((x) => x.kind === 'quickfix')!;
+    assert.equal(fix.title, 'Add requireAuth to DELETE /orders/:id');
+    const file = '/mem/src/routes/orders.ts';
+    const patched = applyEdits(files['src/routes/orders.ts'], file, fix.edits);
+    assert.match(patched, /import \{ requireAuth \} from '\.\.\/middleware\/auth';/);
+    assert.match(patched, /orders\.delete\('\/:id', requireAuth, \(req, res\)/);
+    const again = analyzeMemory({ ...files, 'src/routes/orders.ts': patched });
+    assert.equal(only(again, 'missing-auth').filter((x) => x.route?.path === '/orders/:id').length, 0);
+    // The suppression fix inserts a directive with a reason placeholder above the route.
+    const sup = f.fixes.find((x) => x.kind === 'suppress')!;
+    assert.match(applyEdits(files['src/routes/orders.ts'], file, sup.edits), /\/\/ apiwarden-disable-next-line missing-auth -- TODO.*\norders\.delete/);
+  });
+});
+
+describe('robustness', () => {
+  it('a throwing rule is reported and the other rules still run', () => {
+    const bad: Rule = { meta: { ...builtinRules[0].meta, id: 'boom' }, check() { throw new Error('kaboom'); } };
+    const { host, root } = memoryHost({ 'a.js': "const app = require('express')(); app.post('/x', (req, res) => res.end());" });
+    const r = analyzeProject({ root, config: defaultConfig(root), rules: [bad, ...builtinRules], host });
+    assert.match(r.internalErrors.join('\n'), /rule boom failed: Error: kaboom/);
+    assert.ok(r.findings.some((f) => f.ruleId === 'missing-auth'));
+  });
+
+  it('ignores files matched by .gitignore, node_modules and test files', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-discover-'));
+    const w = (p: string, t = 'export {};') => { fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true }); fs.writeFileSync(path.join(dir, p), t); };
+    w('.gitignore', 'generated/\n*.gen.ts\n');
+    w('src/app.ts');
+    w('src/app.test.ts');
+    w('src/x.gen.ts');
+    w('generated/api.ts');
+    w('node_modules/express/index.js');
+    w('src/types.d.ts');
+    const found = discoverFiles([dir], defaultConfig(dir), nodeFileHost()).files.map((f) => path.relative(dir, f));
+    assert.deepEqual(found, [path.join('src', 'app.ts')]);
+    const withExclude = discoverFiles([dir], { ...defaultConfig(dir), exclude: ['src/**'] }, nodeFileHost()).files;
+    assert.deepEqual(withExclude, []);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('resolves index files, omitted extensions and TypeScript ESM .js specifiers', () => {
+    const r = analyzeMemory({
+      'src/main.ts': `import express from 'express';
+import api from './api/index.js';
+import { admin } from './admin';
+const app = express();
+app.use('/api', api);
+app.use('/admin', admin);`,
+      'src/api/index.ts': `import { Router } from 'express';
+const r = Router();
+r.get('/v1/things', (req, res) => res.json([]));
+export default r;`,
+      'src/admin/index.ts': `export { admin } from './router';`,
+      'src/admin/router.ts': `import { Router } from 'express';
+export const admin = Router();
+admin.post('/reindex', (req, res) => res.end());`,
+    });
+    assert.deepEqual(r.model.routes.map((x) => `${x.method} ${x.path}`).sort(), ['GET /api/v1/things', 'POST /admin/reindex']);
+  });
+});
