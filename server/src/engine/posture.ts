@@ -206,7 +206,12 @@ function computeAuth(input: PostureInput): void {
     return;
   }
   const evidence: Evidence[] = [];
-  for (const s of [...route.steps, ...route.lateSteps]) for (const n of s.notes ?? []) evidence.push({ message: n, location: s.location });
+  // Why steps that might look like auth are not enough: look-alikes anywhere, anything on the route itself.
+  for (const s of [...route.steps, ...route.lateSteps]) {
+    for (const n of s.notes ?? []) {
+      if (s.scope === 'route' || /reject|verif|anonymous|ignores/.test(n)) evidence.push({ message: n, location: s.location });
+    }
+  }
   if (input.orphan) {
     route.auth = {
       status: 'unknown',
