@@ -28,7 +28,8 @@ export const missingRateLimit: Rule = {
       if (route.rateLimit.status !== 'missing') continue;
       const kind = route.traits.credential ?? route.traits.abuseProne;
       const fixes: Fix[] = [];
-      const best = limiters[0];
+      // A limiter tuned for the same kind of endpoint: login limiters for credential routes, general ones otherwise.
+      const best = limiters.find((l) => l.credential === !!route.traits.credential)?.step;
       if (best) {
         const f = context.fixes.insertStep(route, best, `Add ${best.name} to ${route.method} ${route.path}`);
         if (f) fixes.push(f);
@@ -44,15 +45,16 @@ export const missingRateLimit: Rule = {
   },
 };
 
-function limiterSteps(context: RuleContext): Step[] {
-  const out: Step[] = [];
+function limiterSteps(context: RuleContext): Array<{ step: Step; credential: boolean }> {
+  const out: Array<{ step: Step; credential: boolean }> = [];
   const seen = new Set<string>();
   for (const r of context.model.routes) {
     for (const s of r.steps) {
       if (s.scope !== 'route' || !s.classifications.some((c) => c.role === 'rate-limit' && c.confidence !== 'low')) continue;
-      if (seen.has(s.name)) continue;
-      seen.add(s.name);
-      out.push(s);
+      const credential = !!r.traits.credential;
+      if (seen.has(s.name + credential)) continue;
+      seen.add(s.name + credential);
+      out.push({ step: s, credential });
     }
   }
   return out;
