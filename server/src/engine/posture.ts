@@ -23,14 +23,17 @@ import type {
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'ALL']);
 
 const CREDENTIAL_WORDS: Array<[RegExp, string]> = [
-  [/^(log-?in|sign-?in|signin|sign_in|authenticate|session|sessions)$/, 'login'],
+  [/^(log-?in|sign-?in|signin|sign_in|authenticate)$/, 'login'],
+  [/^(sessions?)$/, 'login'],
   [/^(sign-?up|signup|sign_up|register|registration)$/, 'sign-up'],
-  [/^(forgot-?password|reset-?password|password-?reset|forgot|reset|recover|recovery)$/, 'password reset'],
+  [/^(forgot-?password|reset-?password|password-?reset|forgot|password)$/, 'password reset'],
   [/^(otp|2fa|mfa|totp|verify-?otp|verify-?code|one-?time-?code|magic-?link)$/, 'OTP / 2FA'],
-  [/^(token|tokens|oauth|refresh|refresh-?token)$/, 'token'],
+  [/^(token|oauth-?token|refresh|refresh-?token)$/, 'token'],
   [/^(log-?out|sign-?out|logout)$/, 'logout'],
-  [/^(verify-?email|confirm-?email|confirm|activate)$/, 'email verification'],
+  [/^(verify-?email|confirm-?email)$/, 'email verification'],
 ];
+/** Segments that may stand before a credential word: `/api/v1/auth/login`, `/users/sign-up`. */
+const NAMESPACE = /^(api|v\d+(\.\d+)?|auth|oauth2?|accounts?|users?|identity|iam|public|internal|sessions?|me|password)$/;
 const ABUSE_WORDS: Array<[RegExp, string]> = [
   [/^(search|query|lookup)$/, 'search'],
   [/^(export|exports|download|bulk|import)$/, 'export'],
@@ -39,7 +42,28 @@ const ABUSE_WORDS: Array<[RegExp, string]> = [
   [/^(sms|send-?sms|send-?email|contact|feedback|newsletter|subscribe)$/, 'messaging'],
 ];
 const HEALTH_WORDS = /^(health|healthz|healthcheck|health-check|ready|readyz|readiness|live|livez|liveness|ping|status|version)$/;
+const UNAMBIGUOUS_PROBE = /^(health|healthz|healthcheck|health-check|readyz|livez|liveness|readiness|ping)$/;
 const DOCS_WORDS = /^(docs|api-docs|apidocs|swagger|swagger-ui|redoc|openapi|openapi\.json|openapi\.ya?ml|swagger\.json|swagger\.ya?ml|favicon\.ico|robots\.txt)$/;
+
+/**
+ * The kind of credential endpoint a path is, judged on its words and their context: the word must
+ * follow only namespace-like segments (`/api/v1/auth/login`, not `/api/cache/reset` or
+ * `/devices/register`), and a bare `password` segment needs reset/forgot beside it.
+ */
+function credentialKind(segs: string[], method: string): string | undefined {
+  for (let i = 0; i < segs.length; i++) {
+    const word = segs[i];
+    const hit = CREDENTIAL_WORDS.find(([re]) => re.test(word));
+    if (!hit) continue;
+    if (!segs.slice(0, i).every((x) => NAMESPACE.test(x))) continue;
+    const label = hit[1];
+    if (word === 'password' && !segs.slice(i + 1).some((x) => /^(reset|forgot|recover|recovery|request-reset)$/.test(x))) continue;
+    if (/^sessions?$/.test(word) && method !== 'POST') continue;
+    if (label === 'token' && !segs.slice(0, i).some((x) => /^(auth|oauth2?)$/.test(x)) && !/refresh/.test(word)) continue;
+    return label;
+  }
+  return undefined;
+}
 
 function segments(path: string): string[] {
   return path.split('/').filter((s) => s && !s.startsWith(':') && s !== '*');
@@ -48,11 +72,7 @@ function segments(path: string): string[] {
 export function routeTraits(method: string, path: string): RouteTraits {
   const segs = segments(path).map((s) => s.toLowerCase());
   const traits: RouteTraits = { stateChanging: STATE_CHANGING.has(method) };
-  for (const s of segs) {
-    for (const [re, label] of CREDENTIAL_WORDS) if (!traits.credential && re.test(s)) traits.credential = label;
-  }
-  // "password reset" needs two words sometimes: /password/reset, /auth/forgot
-  if (traits.credential === 'token' && !traits.stateChanging) traits.credential = undefined;
+  traits.credential = credentialKind(segs, method);
   if (traits.stateChanging || method === 'GET') {
     for (const s of segs) for (const [re, label] of ABUSE_WORDS) if (!traits.abuseProne && re.test(s)) traits.abuseProne = label;
   }
@@ -161,7 +181,9 @@ function publicDeclaration(input: PostureInput, config: ApiWardenConfig, directi
     return { kind: 'inferred', reason: 'token exchange endpoint: the request carries its own credentials', evidence: [{ message: `path ${route.path} exchanges tokens`, location: route.registration }] };
   }
   const last = segs[segs.length - 1];
-  if ((route.method === 'GET' || route.method === 'HEAD') && last && !hasParams && segs.length <= 3) {
+  // Unambiguous probe words anywhere; `status`, `version`, `ready` only right under a namespace (`/api/status`, not `/orders/status`).
+  const probeContext = segs.slice(0, -1).every((x) => NAMESPACE.test(x) || /^(_|system|meta|ops)$/.test(x));
+  if ((route.method === 'GET' || route.method === 'HEAD') && last && !hasParams && (UNAMBIGUOUS_PROBE.test(last) || probeContext)) {
     if (HEALTH_WORDS.test(last)) return { kind: 'inferred', reason: 'health / readiness probe', evidence: [{ message: `path ${route.path} is a health check`, location: route.registration }] };
   }
   if ((route.method === 'GET' || route.method === 'HEAD') && segs.some((s) => DOCS_WORDS.test(s))) {
