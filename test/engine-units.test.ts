@@ -6,11 +6,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { analyzeProject, applyEdits, defaultConfig, nodeFileHost, type Rule } from '../server/src/engine';
+import { analyzeProject, applyEdits, defaultConfig, loadConfig, nodeFileHost, type Rule } from '../server/src/engine';
 import { joinPaths, scopeApplies } from '../server/src/engine/frameworks/express-routes';
 import { discoverFiles } from '../server/src/engine/workspace';
 import { builtinRules } from '../rules';
-import { analyzeMemory, memoryHost } from './helpers';
+import { analyzeMemory, fixture, memoryHost } from './helpers';
 
 const only = (r: ReturnType<typeof analyzeMemory>, rule: string) => r.findings.filter((f) => f.ruleId === rule && !f.suppressed);
 
@@ -226,5 +226,48 @@ export const admin = Router();
 admin.post('/reindex', (req, res) => res.end());`,
     });
     assert.deepEqual(r.model.routes.map((x) => `${x.method} ${x.path}`).sort(), ['GET /api/v1/things', 'POST /admin/reindex']);
+  });
+});
+
+describe('analysis scope', () => {
+  it('a file inside a package is analysed with its package: mount prefixes and app middleware stay', () => {
+    const root = fixture('express-cjs');
+    const loaded = loadConfig({ startDir: root });
+    const r = analyzeProject({ root, paths: [path.join(root, 'routes', 'items.js')], config: loaded.config!, rules: builtinRules });
+    assert.deepEqual(r.model.routes.map((x) => `${x.method} ${x.path}`).sort(), ['GET /api/items', 'GET /api/items/:id', 'GET /api/items/:id/file', 'GET /api/items/go', 'POST /api/items', 'PUT /api/items/:id']);
+    assert.ok(r.model.routes.every((x) => x.auth.status === 'present'));
+    assert.ok(r.findings.every((f) => f.location.file.endsWith('items.js')));
+    assert.equal(r.findings.filter((f) => !f.suppressed).length, 2);
+  });
+});
+
+describe('fix imports', () => {
+  it('extends an existing named import of the same module', () => {
+    const files: Record<string, string> = {
+      'app.ts': `import express from 'express';
+import { loginLimiter, apiLimiter } from './limits';
+const app = express();
+app.get('/api/items', apiLimiter, (req, res) => res.json([]));
+app.post('/auth/login', loginLimiter, (req, res) => res.end());
+app.post('/auth/signup', (req, res) => res.end());
+`,
+      'limits.ts': `import rateLimit from 'express-rate-limit';
+export const loginLimiter = rateLimit({ limit: 5 });
+export const apiLimiter = rateLimit({ limit: 100 });
+`,
+      'routes.ts': `import { Router } from 'express';
+import { apiLimiter } from './limits';
+export const r = Router();
+r.post('/auth/reset-password', (req, res) => res.end());
+`,
+    };
+    files['app.ts'] += "app.use(require('./routes').r);\n";
+    const res = analyzeMemory(files);
+    const f = only(res, 'missing-rate-limit').find((x) => x.route?.path === '/auth/reset-password')!;
+    const fix = f.fixes.find((x) => x.kind === 'quickfix')!;
+    assert.equal(fix.title, 'Add loginLimiter to POST /auth/reset-password');
+    const out = applyEdits(files['routes.ts'], '/mem/routes.ts', fix.edits);
+    assert.match(out, /import \{ apiLimiter, loginLimiter \} from '\.\/limits';/);
+    assert.equal(out.match(/from '\.\/limits'/g)!.length, 1);
   });
 });

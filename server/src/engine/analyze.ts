@@ -5,6 +5,7 @@
  *   (imports followed and parsed on demand) → framework adapters record registrations →
  *   routes with ordered steps → postures → rules → directives (suppressions) → findings.
  */
+import * as path from 'node:path';
 import type { ApiWardenConfig } from './config';
 import { Classifier } from './classify';
 import { Evaluator } from './evaluate';
@@ -49,7 +50,11 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
   const host = options.host ?? nodeFileHost();
   const config = options.config;
   const paths = options.paths?.length ? options.paths : [options.root];
-  const { files } = discoverFiles(paths, config, host);
+  // Context: a path inside a package is analysed with its whole package, so routers keep the
+  // prefixes and middleware of the app that mounts them; only findings under `paths` are reported.
+  const contextPaths = [...new Set(paths.map((p) => packageRootOf(p, options.root, host) ?? p))];
+  const { files } = discoverFiles(contextPaths, config, host);
+  const inScope = (file: string) => paths.some((p) => file === p || file.startsWith(p.endsWith(path.sep) ? p : p + path.sep));
   const parsed = new Map<string, ParsedFile | null>();
   const parseProblems: ParseProblem[] = [];
   const internalErrors: string[] = [];
@@ -122,7 +127,7 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
       if (seen.has(d.route.id)) continue;
       seen.add(d.route.id);
       computePosture(d, config, directivesOf);
-      routes.push(d.route);
+      if (inScope(d.route.registration.file)) routes.push(d.route);
     }
   } catch (err) {
     internalErrors.push(`route model failed: ${(err as Error).stack ?? err}`);
@@ -178,6 +183,7 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
   }
 
   applyDirectives(findings, directivesOf);
+  for (let i = findings.length - 1; i >= 0; i--) if (!inScope(findings[i].location.file)) findings.splice(i, 1);
   findings.sort(
     (a, b) =>
       (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0) ||
@@ -192,6 +198,20 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
     internalErrors,
     stats: { filesDiscovered: files.length, filesParsed: model.files.length, routes: routes.length, ms: Date.now() - t0 },
   };
+}
+
+/** The nearest folder at or above `p` (and not above `root`) with a package.json. */
+function packageRootOf(p: string, root: string, host: FileHost): string | undefined {
+  let dir = host.isDirectory(p) ? p : path.dirname(p);
+  const stop = path.resolve(root);
+  for (let i = 0; i < 64; i++) {
+    if (host.isFile(path.join(dir, 'package.json'))) return dir;
+    if (dir === stop) return undefined;
+    const parent = path.dirname(dir);
+    if (parent === dir || !dir.startsWith(stop)) return undefined;
+    dir = parent;
+  }
+  return undefined;
 }
 
 function toFinding(rule: Rule, d: ReportDescriptor, setting: Severity | 'off' | undefined): Finding {

@@ -102,6 +102,16 @@ function importFor(name: string, source: ParsedFile, target: ParsedFile, resolve
     rel = keepJs ? rel.replace(/\.(m|c)?ts$/, '.js') : rel.replace(/\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/, '').replace(/\/index$/, '');
     moduleSpec = rel.startsWith('.') ? rel : './' + rel;
   }
+  // Extend an existing named import of the same module rather than adding a second one.
+  if (imported) {
+    for (const stmt of target.ast!.body) {
+      if (stmt.type !== 'ImportDeclaration' || stmt.source.value !== moduleSpec || stmt.importKind === 'type') continue;
+      const named = stmt.specifiers.filter((x) => x.type === 'ImportSpecifier');
+      if (!named.length) continue;
+      const lastSpec = named[named.length - 1];
+      return { file: target.file, range: [lastSpec.range[1], lastSpec.range[1]], newText: `, ${imported === name ? name : `${imported} as ${name}`}` };
+    }
+  }
   const usesEsm = target.ast!.body.some((s) => s.type === 'ImportDeclaration');
   const text = usesEsm
     ? imported
