@@ -15,8 +15,8 @@ export const missingValidation: Rule = {
     id: 'missing-validation',
     description: 'Request input a handler reads must be validated (schema middleware or an in-handler parse) before use.',
     defaultSeverity: 'warning',
-    owasp: ['API3:2023', 'API8:2023'],
-    cwe: ['CWE-20'],
+    owasp: ['API3:2023', 'API7:2023', 'API8:2023'],
+    cwe: ['CWE-20', 'CWE-89', 'CWE-78', 'CWE-22', 'CWE-918', 'CWE-94', 'CWE-601'],
     docs: 'rules/missing-validation.md',
     messages: {
       unvalidated: '{{method}} {{path}} reads {{inputs}} without validation.',

@@ -271,3 +271,70 @@ r.post('/auth/reset-password', (req, res) => res.end());
     assert.equal(out.match(/from '\.\/limits'/g)!.length, 1);
   });
 });
+
+describe('tsconfig path aliases', () => {
+  it('follows `@/…` imports through compilerOptions.paths', () => {
+    const r = analyzeMemory({
+      'package.json': '{"name":"x"}',
+      'tsconfig.json': '{ // comments are allowed\n "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["src/*"] } } }',
+      'src/app.ts': `import express from 'express';
+import { requireAuth } from '@/middleware/auth';
+const app = express();
+app.post('/notes', requireAuth, (req, res) => res.end());`,
+      'src/middleware/auth.ts': `export function requireAuth(req: any, res: any, next: any) {
+  if (!req.headers['x-api-key']) return res.status(401).end();
+  next();
+}`,
+    });
+    const step = r.model.routes[0].steps[0];
+    assert.ok(step.definition?.file.endsWith('src/middleware/auth.ts'), 'followed into the aliased file');
+    assert.equal(step.classifications[0].source, 'body');
+    assert.equal(r.model.routes[0].auth.status, 'present');
+  });
+});
+
+describe('directives', () => {
+  const app = (comment: string) => ({
+    'app.js': `const app = require('express')();
+${comment}
+app.post('/things', (req, res) => res.end());`,
+  });
+  it('reports unknown rule ids, which suppress nothing', () => {
+    const r = analyzeMemory(app('// apiwarden-disable-next-line missng-auth -- typo'));
+    assert.ok(only(r, 'missing-auth').length === 1, 'not suppressed');
+    const f = only(r, 'suppression-without-reason')[0];
+    assert.equal(f.messageId, 'unknownRule');
+    assert.match(f.message, /missng-auth/);
+  });
+  it('does not take the quick fix placeholder for a reason', () => {
+    const r = analyzeMemory(app('// apiwarden-disable-next-line missing-auth -- TODO: explain why this is safe'));
+    assert.equal(only(r, 'missing-auth').length, 0);
+    assert.equal(only(r, 'suppression-without-reason')[0].messageId, 'noReason');
+  });
+  it('a bare disable-line cannot hide its own report', () => {
+    const r = analyzeMemory({ 'app.js': "const app = require('express')();\napp.post('/things', (req, res) => res.end()); // apiwarden-disable-line" });
+    assert.equal(only(r, 'missing-auth').length, 0);
+    assert.equal(only(r, 'suppression-without-reason').length, 1);
+  });
+  it('a reasoned suppression is silent', () => {
+    const r = analyzeMemory(app('// apiwarden-disable-next-line missing-auth, missing-rate-limit -- internal network only'));
+    assert.equal(r.findings.filter((f) => !f.suppressed && f.ruleId !== 'missing-rate-limit').length, 0);
+    assert.equal(r.findings.find((f) => f.ruleId === 'missing-auth')!.suppressed!.reason, 'internal network only');
+  });
+});
+
+describe('names as low-confidence evidence', () => {
+  it('an opaque middleware named like auth counts, with low confidence; one named otherwise does not', () => {
+    const src = (name: string) => ({
+      'app.ts': `import express from 'express';
+import { ${name} } from '@corp/platform';
+const app = express();
+app.delete('/things/:id', ${name}(), (req, res) => res.end());`,
+    });
+    const a = analyzeMemory(src('requireAuth')).model.routes[0];
+    assert.equal(a.auth.status, 'present');
+    assert.equal(a.auth.confidence, 'low');
+    const b = analyzeMemory(src('tracing')).model.routes[0];
+    assert.equal(b.auth.status, 'missing');
+  });
+});

@@ -146,10 +146,11 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
   };
 
   const findings: Finding[] = [];
-  for (const p of parseProblems) {
+  const parseSetting = config.rules['parse-error'];
+  for (const p of parseSetting === 'off' ? [] : parseProblems) {
     findings.push({
       ruleId: 'parse-error',
-      severity: 'error',
+      severity: parseSetting && parseSetting !== 'off' ? parseSetting : 'error',
       message: `Cannot parse ${p.file.split(/[\\/]/).pop()}: ${p.message.replace(/\.$/, '')}. Routes in this file are not analysed.`,
       location: p.location,
       route: null,
@@ -169,6 +170,7 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
         authMiddleware: config.middleware.auth,
         validationMiddleware: config.middleware.validation,
         rateLimitMiddleware: config.middleware.rateLimit,
+        knownRuleIds: ['parse-error', ...options.rules.map((r) => r.meta.id)],
       },
       fixes,
       report: (d: ReportDescriptor) => {
@@ -233,7 +235,7 @@ function toFinding(rule: Rule, d: ReportDescriptor, setting: Severity | 'off' | 
 
 function applyDirectives(findings: Finding[], directivesOf: (file: string) => Directive[]): void {
   for (const f of findings) {
-    if (f.ruleId === 'parse-error') continue;
+    if (f.ruleId === 'parse-error' || f.ruleId === 'suppression-without-reason') continue;
     for (const d of directivesOf(f.location.file)) {
       if (d.kind === 'public') continue;
       if (d.targetLine !== f.location.start.line) continue;

@@ -44,7 +44,7 @@ const KNOWN_OTHER: Record<string, string> = {
   'method-override': 'method override',
 };
 
-const AUTH_NAME = /(^|[^a-z])(auth|authenticat|authoriz|jwt|protect|guard|ensureLogged|loggedIn|requireUser|requireLogin|verifyToken|checkToken|isAdmin|requireAdmin|session(Guard|Required)|apiKey|bearer)/i;
+const AUTH_NAME = /(auth(?!or)|jwt|protect|guard|logged.?in|require.?(user|login|admin|role|session)|verify.?token|check.?token|is.?admin|session.?(guard|required)|api.?key|bearer|permission)/i;
 const VALIDATION_NAME = /(validat|schema|sanitiz|celebrate)/i;
 const RATE_NAME = /(rate.?limit|limiter|throttl|brute|slow.?down)/i;
 

@@ -24,7 +24,9 @@ export function readDirectives(pf: ParsedFile): Directive[] {
     const location = makeLocation(pf.file, pf.lines, c.range[0], c.range[1]);
     let targetLine = location.start.line;
     if (kind !== 'disable-line') targetLine = nextCodeLine(pf, location.end.line);
-    out.push({ kind, rules, reason: reason || undefined, location, targetLine });
+    // The quick fix's placeholder is not a reason.
+    const real = reason && !/^TODO\b/i.test(reason) ? reason : undefined;
+    out.push({ kind, rules, reason: real, location, targetLine });
   }
   return out;
 }

@@ -187,7 +187,7 @@ export class Evaluator {
         } else if (!spec.startsWith('.')) {
           const pkg = packageName(spec);
           const p = s.type === 'ImportSpecifier' ? [importedName(s.imported)] : [];
-          const sub = spec.slice(pkg.length).replace(/^\//, '');
+          const sub = spec.replace(/^node:/, '').slice(pkg.length).replace(/^\//, '');
           const pathParts = sub ? [...sub.split('/'), ...p] : p;
           rec.env.define(local, { kind: 'package', pkg, path: pathParts });
           rec.packageImports.set(local, { pkg, path: pathParts });
@@ -237,7 +237,7 @@ export class Evaluator {
     }
     if (spec.startsWith('.')) return { kind: 'unknown', why: `cannot resolve ${spec}` };
     const pkg = packageName(spec);
-    const sub = spec.slice(pkg.length).replace(/^\//, '');
+    const sub = spec.replace(/^node:/, '').slice(pkg.length).replace(/^\//, '');
     return { kind: 'package', pkg, path: sub ? sub.split('/') : [] };
   }
 

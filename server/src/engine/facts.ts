@@ -296,7 +296,7 @@ export function analyzeFunction(
         const r = readOf(node);
         if (r) {
           facts.reads.push({ source: r.source, field: r.field, node, location: loc(node) });
-          if (r.source === 'headers' && r.field && /^authorization$/i.test(r.field)) facts.credentialSignals.push({ what: `reads ${nodeText(pf, node)}`, location: loc(node) });
+          if (r.source === 'headers' && r.field && /^(authorization|x-api-key|api-key|apikey|x-auth-token|x-access-token)$/i.test(r.field)) facts.credentialSignals.push({ what: `reads ${nodeText(pf, node)}`, location: loc(node) });
           if (r.source === 'cookies' && r.field && CREDENTIAL_COOKIE.test(r.field)) facts.credentialSignals.push({ what: `reads ${nodeText(pf, node)}`, location: loc(node) });
           if (r.source === 'cookies' && !r.field && parent?.type !== 'VariableDeclarator') {
             /* whole cookie object: not a credential read by itself */

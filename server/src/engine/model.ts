@@ -243,6 +243,8 @@ export interface RuleSettings {
   authMiddleware: string[];
   validationMiddleware: string[];
   rateLimitMiddleware: string[];
+  /** Ids of every rule in this run plus the engine's own (`parse-error`), for directive checks. */
+  knownRuleIds: string[];
 }
 
 export interface Rule {

@@ -2,6 +2,7 @@
  * Module resolution for relative imports (ESM and CommonJS), and package names of bare specifiers.
  */
 import * as path from 'node:path';
+import * as ts from 'typescript';
 import type { FileHost } from './host';
 import { SOURCE_EXTENSIONS } from './workspace';
 
@@ -23,13 +24,20 @@ export function isRelative(specifier: string): boolean {
   return specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..';
 }
 
+interface PathAliases {
+  base: string;
+  paths: Array<[string, string[]]>;
+}
+
 export class ModuleResolver {
   private readonly cache = new Map<string, string | null>();
   constructor(private readonly host: FileHost) {}
 
-  /** Absolute file for a relative specifier, or undefined (bare specifiers are packages). */
+  private readonly aliasCache = new Map<string, PathAliases | null>();
+
+  /** Absolute file for a relative specifier or a tsconfig `paths` alias; undefined for packages. */
   resolve(fromFile: string, specifier: string): string | undefined {
-    if (!isRelative(specifier)) return undefined;
+    if (!isRelative(specifier)) return this.resolveAlias(fromFile, specifier);
     const key = path.dirname(fromFile) + '\0' + specifier;
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit ?? undefined;
@@ -41,6 +49,59 @@ export class ModuleResolver {
 
   invalidate(): void {
     this.cache.clear();
+    this.aliasCache.clear();
+  }
+
+  private resolveAlias(fromFile: string, specifier: string): string | undefined {
+    if (specifier.startsWith('node:')) return undefined;
+    const aliases = this.aliasesFor(path.dirname(fromFile));
+    if (!aliases) return undefined;
+    for (const [pattern, targets] of aliases.paths) {
+      const star = pattern.indexOf('*');
+      let captured: string | undefined;
+      if (star < 0) captured = pattern === specifier ? '' : undefined;
+      else {
+        const pre = pattern.slice(0, star);
+        const post = pattern.slice(star + 1);
+        if (specifier.startsWith(pre) && specifier.endsWith(post) && specifier.length >= pre.length + post.length) {
+          captured = specifier.slice(pre.length, specifier.length - post.length);
+        }
+      }
+      if (captured === undefined) continue;
+      for (const t of targets) {
+        const base = path.resolve(aliases.base, t.replace('*', captured));
+        const found = this.tryFile(base) ?? this.tryDir(base);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+
+  /** `compilerOptions.paths` of the nearest tsconfig.json / jsconfig.json (no `extends`). */
+  private aliasesFor(dir: string): PathAliases | undefined {
+    const hit = this.aliasCache.get(dir);
+    if (hit !== undefined) return hit ?? undefined;
+    let result: PathAliases | null = null;
+    for (const name of ['tsconfig.json', 'jsconfig.json']) {
+      const file = path.join(dir, name);
+      const text = this.host.readFile(file);
+      if (text === undefined) continue;
+      const parsed = ts.parseConfigFileTextToJson(file, text);
+      const opts = (parsed.config?.compilerOptions ?? {}) as { baseUrl?: string; paths?: Record<string, string[]> };
+      if (opts.paths && typeof opts.paths === 'object') {
+        const base = path.resolve(dir, typeof opts.baseUrl === 'string' ? opts.baseUrl : '.');
+        const paths = Object.entries(opts.paths).filter((e): e is [string, string[]] => Array.isArray(e[1]) && e[1].every((x) => typeof x === 'string'));
+        result = { base, paths };
+      }
+      break;
+    }
+    if (!result) {
+      const parent = path.dirname(dir);
+      const inherited = parent !== dir && !this.host.isFile(path.join(dir, 'package.json')) ? this.aliasesFor(parent) : undefined;
+      result = inherited ?? null;
+    }
+    this.aliasCache.set(dir, result);
+    return result ?? undefined;
   }
 
   private tryFile(base: string): string | undefined {

@@ -36,7 +36,8 @@ const CREDENTIAL_WORDS: Array<[RegExp, string]> = [
 const NAMESPACE = /^(api|v\d+(\.\d+)?|auth|oauth2?|accounts?|users?|identity|iam|public|internal|sessions?|me|password)$/;
 const ABUSE_WORDS: Array<[RegExp, string]> = [
   [/^(search|query|lookup)$/, 'search'],
-  [/^(export|exports|download|bulk|import)$/, 'export'],
+  [/^(export|exports|download)$/, 'export'],
+  [/^(import|imports|bulk|batch)$/, 'bulk import'],
   [/^(invite|invites|invitations?)$/, 'invite'],
   [/^(checkout|payments?|charge)$/, 'payment'],
   [/^(sms|send-?sms|send-?email|contact|feedback|newsletter|subscribe)$/, 'messaging'],
@@ -72,7 +73,8 @@ function segments(path: string): string[] {
 export function routeTraits(method: string, path: string): RouteTraits {
   const segs = segments(path).map((s) => s.toLowerCase());
   const traits: RouteTraits = { stateChanging: STATE_CHANGING.has(method) };
-  traits.credential = credentialKind(segs, method);
+  // Parameters break the namespace context: /users/:id/password/reset acts on one user.
+  traits.credential = credentialKind(path.split('/').filter(Boolean).map((s) => s.toLowerCase()), method);
   if (traits.stateChanging || method === 'GET') {
     for (const s of segs) for (const [re, label] of ABUSE_WORDS) if (!traits.abuseProne && re.test(s)) traits.abuseProne = label;
   }
@@ -186,7 +188,7 @@ function publicDeclaration(input: PostureInput, config: ApiWardenConfig, directi
   if ((route.method === 'GET' || route.method === 'HEAD') && last && !hasParams && (UNAMBIGUOUS_PROBE.test(last) || probeContext)) {
     if (HEALTH_WORDS.test(last)) return { kind: 'inferred', reason: 'health / readiness probe', evidence: [{ message: `path ${route.path} is a health check`, location: route.registration }] };
   }
-  if ((route.method === 'GET' || route.method === 'HEAD') && segs.some((s) => DOCS_WORDS.test(s))) {
+  if ((route.method === 'GET' || route.method === 'HEAD') && !hasParams && segs.some((s) => DOCS_WORDS.test(s))) {
     return { kind: 'inferred', reason: 'API documentation', evidence: [{ message: `path ${route.path} serves API docs`, location: route.registration }] };
   }
   if (segs.some((s) => /^webhooks?$/.test(s) || s.endsWith('-webhook') || s.endsWith('webhook'))) {
@@ -300,7 +302,7 @@ function computeValidation(route: Route, handlerFacts: FunctionFacts[], stepFact
   }
   // A verified webhook signature authenticates the body's content (stripe.webhooks.constructEvent).
   const signature = [...handlerFacts, ...stepFacts].flatMap((f) => f.signatureChecks);
-  if (signature.length && route.public?.kind === 'inferred') {
+  if (signature.length) {
     covered.add('body');
     names.push(`signature check (${signature[0].what})`);
     evidence.push({ message: `the body is authenticated by its signature: ${signature[0].what}`, location: signature[0].location });
