@@ -7,20 +7,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { repoRoot } from './helpers';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import AjvDraft04 from 'ajv-draft-04';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'apiwarden') return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('package root not found');
-    dir = parent;
-  }
-}
 
 const ROOT = repoRoot();
 const CLI = path.join(ROOT, 'dist', 'cli.js');

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { repoRoot } from './helpers';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import AjvDraft04 from 'ajv-draft-04';
@@ -12,16 +13,6 @@ import { formatStylish } from '../server/src/cli/format/stylish';
 import { applyRuleSettings } from '../server/src/cli/settings';
 
 /** The repository root: the folder of the package.json named `apiwarden`, above this file. */
-function repoRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'apiwarden') return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('package root not found');
-    dir = parent;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Hand-built model

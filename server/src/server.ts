@@ -4,7 +4,7 @@
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { builtinRules } from '../../rules';
-import { findPackageRoot } from './lsp/package';
+import { findPackageRoot } from './shared/package';
 import { startServer } from './lsp/server';
 
 const connection = createConnection(ProposedFeatures.all);

@@ -4,6 +4,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { findPackageRoot } from '../shared/package';
+
+export { findPackageRoot };
 
 export interface PackageInfo {
   root: string;
@@ -12,27 +15,11 @@ export interface PackageInfo {
   homepage?: string;
 }
 
-export function findPackageRoot(start: string = __dirname): string | undefined {
-  let dir = path.resolve(start);
-  for (;;) {
-    const manifest = path.join(dir, 'package.json');
-    try {
-      const pkg = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: unknown };
-      if (pkg.name === 'apiwarden') return dir;
-    } catch {
-      // not here (or unreadable): keep walking up
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
-
 let cached: PackageInfo | undefined;
 
 export function packageInfo(): PackageInfo {
   if (cached) return cached;
-  const root = findPackageRoot();
+  const root = findPackageRoot(__dirname);
   let version = '0.0.0';
   let homepage: string | undefined;
   if (root) {

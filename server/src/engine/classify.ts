@@ -169,75 +169,88 @@ export class Classifier {
 
   private judgeBody(fn: Fn, facts: FunctionFacts, name: string, definition: SourceLocation, depth: number) {
     const classes: Classification[] = [];
-    const notes: string[] = [];
     const where = `${shortFile(fn.file)}:${definition.start.line}`;
-    const rejects401 = facts.rejections.filter((r) => r.status === 401 || r.status === 403);
-    const rejectsAny = facts.rejections.filter((r) => r.status === undefined || r.status === 401 || r.status === 403);
     let opaque = false;
     // Delegation to another middleware: `(req, res, next) => passport.authenticate('jwt')(req, res, next)`.
     for (const d of facts.delegations) {
       if (!d.passesNext && !d.passesReq) continue;
-      const callee = d.callee;
-      const inner = this.classifyValue(callee, nodeText(this.host.getParsed(fn.file)!, d.node.callee, 40), depth + 1);
+      const inner = this.classifyValue(d.callee, nodeText(this.host.getParsed(fn.file)!, d.node.callee, 40), depth + 1);
       for (const c of inner.classes) {
         if (!classes.some((x) => x.role === c.role)) classes.push({ ...c, reason: `${name} (${where}) delegates to ${c.reason}` });
       }
       if (inner.opaque && d.passesNext && !inner.classes.length) opaque = true;
     }
-    if (facts.credentialSignals.length) {
-      if (rejectsAny.length) {
-        const rej = rejects401[0] ?? rejectsAny[0];
-        classes.push({
-          role: 'auth',
-          confidence: rejects401.length ? 'high' : 'medium',
-          source: 'body',
-          reason: `${name} (${where}) ${facts.credentialSignals[0].what} and rejects with ${rej.how}`,
-          evidence: [
-            { message: facts.credentialSignals[0].what, location: facts.credentialSignals[0].location },
-            { message: `rejects: ${rej.how}`, location: rej.location },
-          ],
-        });
-      } else if (!classes.some((c) => c.role === 'auth')) {
-        notes.push(`${name} (${where}) ${facts.credentialSignals[0].what} but never rejects the request (no 401/403, no next(err), no throw)`);
-      }
-    } else if (facts.roleSignals.length && rejects401.length) {
-      classes.push({
-        role: 'auth',
-        confidence: 'medium',
-        source: 'body',
-        reason: `${name} (${where}) ${facts.roleSignals[0].what} and rejects with ${rejects401[0].how}`,
-        evidence: [{ message: facts.roleSignals[0].what, location: facts.roleSignals[0].location }],
-      });
-    }
-    const vcalls = facts.validationCalls.filter((v) => v.checked);
-    if (vcalls.length) {
-      const covers = [...new Set(vcalls.flatMap((v) => v.covers))];
-      classes.push({
-        role: 'validation',
-        confidence: 'high',
-        source: 'body',
-        reason: `${name} (${where}) validates req.${covers.join('/req.')} with ${vcalls[0].what}`,
-        evidence: vcalls.map((v) => ({ message: `validates with ${v.what}`, location: v.location })),
-        covers,
-      });
-    } else if (facts.validationCalls.length) {
-      notes.push(`${name} (${where}) calls ${facts.validationCalls[0].what} but ignores its result`);
-    }
-    if (facts.rateSignals.length) {
-      const has429 = facts.rejections.some((r) => r.status === 429) || facts.rateSignals.some((s) => s.what.includes('429'));
-      classes.push({
-        role: 'rate-limit',
-        confidence: has429 ? 'high' : 'medium',
-        source: 'body',
-        reason: `${name} (${where}) ${facts.rateSignals[0].what}`,
-        evidence: facts.rateSignals.map((s) => ({ message: s.what, location: s.location })),
-      });
-    }
+    const own = classifyFacts(facts, `${name} (${where})`);
+    for (const c of own.classes) if (!classes.some((x) => x.role === c.role)) classes.push(c);
+    const notes = own.notes.filter((n) => !(n.includes('never rejects') && classes.some((c) => c.role === 'auth')));
     if (!classes.length && opaque) {
       for (const c of nameClasses(name, `${name} (${where}) hands the request to code API Warden cannot follow`)) classes.push(c);
     }
     return { classes, opaque: opaque && !classes.length, notes };
   }
+
+}
+
+/**
+ * What a function's body shows it does, as classifications: it reads credentials and rejects
+ * (auth), parses request parts with a schema and uses the result (validation), counts requests
+ * (rate limit). `subject` names it in reasons, e.g. "requireAuth (middleware/auth.ts:4)".
+ */
+export function classifyFacts(facts: FunctionFacts, subject: string): { classes: Classification[]; notes: string[] } {
+  const classes: Classification[] = [];
+  const notes: string[] = [];
+  const rejects401 = facts.rejections.filter((r) => r.status === 401 || r.status === 403);
+  const rejectsAny = facts.rejections.filter((r) => r.status === undefined || r.status === 401 || r.status === 403);
+  if (facts.credentialSignals.length) {
+    if (rejectsAny.length) {
+      const rej = rejects401[0] ?? rejectsAny[0];
+      classes.push({
+        role: 'auth',
+        confidence: rejects401.length ? 'high' : 'medium',
+        source: 'body',
+        reason: `${subject} ${facts.credentialSignals[0].what} and rejects with ${rej.how}`,
+        evidence: [
+          { message: facts.credentialSignals[0].what, location: facts.credentialSignals[0].location },
+          { message: `rejects: ${rej.how}`, location: rej.location },
+        ],
+      });
+    } else {
+      notes.push(`${subject} ${facts.credentialSignals[0].what} but never rejects the request (no 401/403, no next(err), no throw)`);
+    }
+  } else if (facts.roleSignals.length && rejects401.length) {
+    classes.push({
+      role: 'auth',
+      confidence: 'medium',
+      source: 'body',
+      reason: `${subject} ${facts.roleSignals[0].what} and rejects with ${rejects401[0].how}`,
+      evidence: [{ message: facts.roleSignals[0].what, location: facts.roleSignals[0].location }],
+    });
+  }
+  const vcalls = facts.validationCalls.filter((v) => v.checked);
+  if (vcalls.length) {
+    const covers = [...new Set(vcalls.flatMap((v) => v.covers))];
+    classes.push({
+      role: 'validation',
+      confidence: 'high',
+      source: 'body',
+      reason: `${subject} validates req.${covers.join('/req.')} with ${vcalls[0].what}`,
+      evidence: vcalls.map((v) => ({ message: `validates with ${v.what}`, location: v.location })),
+      covers,
+    });
+  } else if (facts.validationCalls.length) {
+    notes.push(`${subject} calls ${facts.validationCalls[0].what} but ignores its result`);
+  }
+  if (facts.rateSignals.length) {
+    const has429 = facts.rejections.some((r) => r.status === 429) || facts.rateSignals.some((x) => x.what.includes('429'));
+    classes.push({
+      role: 'rate-limit',
+      confidence: has429 ? 'high' : 'medium',
+      source: 'body',
+      reason: `${subject} ${facts.rateSignals[0].what}`,
+      evidence: facts.rateSignals.map((x) => ({ message: x.what, location: x.location })),
+    });
+  }
+  return { classes, notes };
 }
 
 /** The function a value stands for: itself, or the function a factory call returned. */

@@ -5,6 +5,7 @@
  */
 import picomatch from 'picomatch';
 import type { ApiWardenConfig } from './config';
+import { classifyFacts } from './classify';
 import type { FunctionFacts } from './facts';
 import type {
   Classification,
@@ -103,48 +104,12 @@ export function computePosture(input: PostureInput, config: ApiWardenConfig, dir
 }
 
 function handlerChecks(route: Route, facts: FunctionFacts[]): Step[] {
-  const out: Step[] = [];
   const loc = route.handler ?? route.registration;
   const name = route.handlerName ? `${route.handlerName} (handler)` : 'handler';
-  for (const f of facts) {
-    const rejects = f.rejections.filter((r) => r.status === 401 || r.status === 403);
-    const classes: Classification[] = [];
-    if (f.credentialSignals.length && rejects.length) {
-      classes.push({
-        role: 'auth',
-        confidence: 'medium',
-        source: 'body',
-        reason: `the handler ${f.credentialSignals[0].what} and rejects with ${rejects[0].how}`,
-        evidence: [
-          { message: f.credentialSignals[0].what, location: f.credentialSignals[0].location },
-          { message: `rejects: ${rejects[0].how}`, location: rejects[0].location },
-        ],
-      });
-    }
-    const v = f.validationCalls.filter((c) => c.checked);
-    if (v.length) {
-      const covers = [...new Set(v.flatMap((c) => c.covers))];
-      classes.push({
-        role: 'validation',
-        confidence: 'high',
-        source: 'body',
-        reason: `the handler validates req.${covers.join('/req.')} with ${v[0].what}`,
-        evidence: v.map((c) => ({ message: `validates with ${c.what}`, location: c.location })),
-        covers,
-      });
-    }
-    if (f.rateSignals.length) {
-      classes.push({
-        role: 'rate-limit',
-        confidence: 'medium',
-        source: 'body',
-        reason: `the handler ${f.rateSignals[0].what}`,
-        evidence: f.rateSignals.map((s) => ({ message: s.what, location: s.location })),
-      });
-    }
-    if (classes.length) out.push({ name, scope: 'handler', location: loc, classifications: classes, opaque: false });
-  }
-  return out;
+  return facts
+    .map((f) => classifyFacts(f, 'the handler').classes)
+    .filter((classes) => classes.length)
+    .map((classes) => ({ name, scope: 'handler' as const, location: loc, classifications: classes, opaque: false }));
 }
 
 function publicDeclaration(input: PostureInput, config: ApiWardenConfig, directivesOf: (file: string) => Directive[]): PublicDeclaration | undefined {

@@ -32,7 +32,7 @@ import {
   pathToUri,
   uriToPath,
 } from './convert';
-import { ruleDocPath } from './package';
+import { ruleDocPath } from '../shared/package';
 import { Debouncer } from './scheduler';
 
 export interface ServerOptions {
