@@ -32,8 +32,11 @@ export function createFixBuilder(getParsed: (file: string) => ParsedFile | undef
       return commentAbove(route.registration, '// apiwarden-public -- TODO: explain why this route needs no authentication', `Mark ${route.method} ${route.path} as public`, 'declare-public');
     },
     insertStep(route: Route, step: Step, title: string) {
-      const arg = route.handlerArgument;
-      if (!arg || arg.file !== route.registration.file) return undefined;
+      const handlerArg = route.handlerArgument;
+      if (!handlerArg || handlerArg.file !== route.registration.file) return undefined;
+      // Before the route's own middleware (a limiter or auth should run before parsing and validation).
+      const firstRouteStep = route.steps.find((s) => s.scope === 'route' && s.location.file === handlerArg.file && s.location.range[0] > route.registration.range[0]);
+      const arg = firstRouteStep && firstRouteStep.location.range[0] < handlerArg.range[0] ? firstRouteStep.location : handlerArg;
       const target = getParsed(arg.file);
       const source = getParsed(step.location.file);
       if (!target || !source || !target.ast || !source.ast) return undefined;
