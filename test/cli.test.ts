@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoRoot } from './helpers';
+import { repoRoot, sarifValidator } from './helpers';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import AjvDraft04 from 'ajv-draft-04';
@@ -76,21 +76,6 @@ function temp(src?: string): string {
   return dir;
 }
 
-function sarifValidator() {
-  const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'schemas', 'sarif-2.1.0-rtm.5.json'), 'utf8'));
-  const ajv = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false });
-  ajv.addFormat('uri', (s: string) => {
-    try {
-      new URL(s);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  ajv.addFormat('uri-reference', (s: string) => !/\s/.test(s));
-  ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
-  return ajv.compile(schema);
-}
 
 describe('apiwarden CLI (built dist/cli.js)', () => {
   before(() => {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot } from './helpers';
+import { repoRoot, sarifValidator } from './helpers';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import AjvDraft04 from 'ajv-draft-04';
@@ -286,21 +286,6 @@ describe('stylish format', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-function sarifValidator() {
-  const schema = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'test', 'schemas', 'sarif-2.1.0-rtm.5.json'), 'utf8'));
-  const ajv = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false });
-  ajv.addFormat('uri', (s: string) => {
-    try {
-      new URL(s);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  ajv.addFormat('uri-reference', (s: string) => !/\s/.test(s) && !s.includes('\\'));
-  ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
-  return ajv.compile(schema);
-}
 
 function sarifOf(findings: Finding[], texts: Map<string, string> = TEXTS) {
   return buildSarif(findings, {

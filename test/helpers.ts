@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import AjvDraft04 from 'ajv-draft-04';
 import * as path from 'node:path';
 import { analyzeProject, defaultConfig, loadConfig, type AnalysisResult, type ApiWardenConfig, type DirEntry, type FileHost } from '../server/src/engine';
 import { builtinRules } from '../rules';
@@ -68,4 +69,21 @@ export function findingTable(r: AnalysisResult, root: string, opts: { suppressed
     .filter((f) => !!f.suppressed === !!opts.suppressed)
     .map((f) => `${path.relative(root, f.location.file).split(path.sep).join('/')}:${f.location.start.line} ${f.ruleId} ${f.severity}`)
     .sort();
+}
+
+/** A validator for SARIF 2.1.0 against the vendored OASIS schema (test/schemas). */
+export function sarifValidator() {
+  const schema = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'test', 'schemas', 'sarif-2.1.0-rtm.5.json'), 'utf8'));
+  const ajv = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false });
+  ajv.addFormat('uri', (s: string) => {
+    try {
+      new URL(s);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  ajv.addFormat('uri-reference', (s: string) => !/\s/.test(s) && !s.includes('\\'));
+  ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
+  return ajv.compile(schema);
 }
