@@ -40,7 +40,6 @@ export const missingValidation: Rule = {
       const evidence: Evidence[] = inputs.map((i) => ({ message: `reads req.${i.source}${i.field ? '.' + i.field : ''}`, location: i.location }));
       for (const i of inputs) for (const s of i.sinks) evidence.push({ message: `flows into ${s.callee} (${SINK_WORDS[s.kind]})`, location: s.location });
       evidence.push(...route.validation.evidence);
-      const first = inputs.slice().sort((a, b) => a.location.range[0] - b.location.range[0])[0];
       const fixes = [];
       const sup = context.fixes.suppress(route.registration, 'missing-validation');
       if (sup) fixes.push(sup);
@@ -69,7 +68,7 @@ export const missingValidation: Rule = {
           severity: 'warning',
           location: route.registration,
           route,
-          evidence: first ? evidence : evidence,
+          evidence,
           fixes,
         });
       }

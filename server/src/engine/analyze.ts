@@ -59,7 +59,7 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
   const parseProblems: ParseProblem[] = [];
   const internalErrors: string[] = [];
 
-  const getParsed = (file: string): ParsedFile | undefined => {
+  const getParsed = (file: string, known?: string): ParsedFile | undefined => {
     const hit = parsed.get(file);
     if (hit !== undefined) return hit ?? undefined;
     const size = host.fileSize(file);
@@ -67,7 +67,7 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
       parsed.set(file, null);
       return undefined;
     }
-    const text = host.readFile(file);
+    const text = known ?? host.readFile(file);
     if (text === undefined) {
       parsed.set(file, null);
       return undefined;
@@ -94,11 +94,13 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
   ev.hooks.push(express);
 
   for (const file of files) {
+    const size = host.fileSize(file);
+    if (size !== undefined && size > MAX_FILE_BYTES) continue;
     const text = host.readFile(file);
     if (text === undefined) continue;
     if (!CANDIDATE.test(text)) continue;
     try {
-      if (!getParsed(file)) continue;
+      if (!getParsed(file, text)) continue;
       ev.runModule(file);
     } catch (err) {
       internalErrors.push(`${file}: analysis failed: ${(err as Error).stack ?? err}`);

@@ -151,7 +151,7 @@ export class Classifier {
       return { classes: nameClasses(name, `${name} comes from ${origin.pkg}, whose code API Warden does not read`), opaque: true, notes: [], pkg: origin.pkg };
     }
     // 2. Local function: judge by the body.
-    const fn = functionOf(value, this.ev);
+    const fn = functionOf(value);
     if (fn) {
       const pf = this.host.getParsed(fn.file);
       if (!pf) return empty;
@@ -254,13 +254,8 @@ export function classifyFacts(facts: FunctionFacts, subject: string): { classes:
 }
 
 /** The function a value stands for: itself, or the function a factory call returned. */
-export function functionOf(value: Value, _ev?: Evaluator): Fn | undefined {
-  let v: Value | undefined = value;
-  for (let i = 0; v && i < 8; i++) {
-    if (v.kind === 'function') return v;
-    return undefined;
-  }
-  return undefined;
+export function functionOf(value: Value): Fn | undefined {
+  return value.kind === 'function' ? value : undefined;
 }
 
 function nameClasses(name: string, why: string): Classification[] {
@@ -298,9 +293,7 @@ function isFalse(v: Value | undefined): boolean {
   return !!v && v.kind === 'literal' && v.value === false;
 }
 
-function pkgClass(role: Classification['role'], reason: string, value: Value, covers?: InputSource[], confidence: Classification['confidence'] = 'high'): Classification {
-  const loc = value.kind === 'call' ? value : undefined;
-  void loc;
+function pkgClass(role: Classification['role'], reason: string, _value: Value, covers?: InputSource[], confidence: Classification['confidence'] = 'high'): Classification {
   return { role, confidence, source: 'package', reason, evidence: [{ message: reason }], covers };
 }
 

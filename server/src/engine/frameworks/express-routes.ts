@@ -137,16 +137,14 @@ export function buildExpressRoutes(
       if (e.consumed) return;
       for (const p of e.paths) {
         const full = joinPaths(prefix, p);
-        drafts.push(makeRoute(obj, e, i, full, [...chain, ...local], [...lateFrom(obj, i, prefix), ...lateAncestors], mounts, mountLines, appId, orphan));
+        drafts.push(makeRoute(e, full, [...chain, ...local], [...lateFrom(obj, i, prefix), ...lateAncestors], mounts, mountLines, appId, orphan));
       }
     });
     visiting.delete(obj);
   };
 
   const makeRoute = (
-    obj: ExpressObject,
     e: Extract<ExpressEvent, { type: 'route' }>,
-    _index: number,
     full: string,
     before: StepEntry[],
     late: StepEntry[],
@@ -180,7 +178,6 @@ export function buildExpressRoutes(
       rateLimit: { status: 'unknown', summary: '', evidence: [] },
       traits: { stateChanging: false },
     };
-    void obj;
     const handlerFacts: FunctionFacts[] = [];
     const fn = handlerRef ? handlerFunction(handlerRef.value) : undefined;
     if (handlerRef) {
