@@ -42,6 +42,8 @@ describe('parseConfig: valid files', () => {
         rules: { 'missing-auth': 'error', 'missing-rate-limit': 'warning', 'missing-validation': 'info', 'parse-error': 'off', 'no-such-rule': 'off' },
         publicRoutes: ['GET /health', '/docs/**', '* /status', { method: 'POST', path: '/webhooks/*', reason: 'signed by provider' }, { path: '/public/**' }],
         middleware: { auth: ['requireUser'], validation: ['validateBody'], rateLimit: ['limiter'] },
+        specs: ['./api/openapi.yaml', 'specs/*.json'],
+        allowRemoteRefs: true,
       },
       null,
       2,
@@ -62,6 +64,8 @@ describe('parseConfig: valid files', () => {
         { method: '*', path: '/public/**' },
       ],
       middleware: { auth: ['requireUser'], validation: ['validateBody'], rateLimit: ['limiter'] },
+      specs: ['api/openapi.yaml', 'specs/*.json'],
+      allowRemoteRefs: true,
     });
   });
 

@@ -323,7 +323,7 @@ describe('sarif format', () => {
     assert.ok(new URL(driver.informationUri));
     assert.deepEqual(
       driver.rules.map((r: { id: string }) => r.id),
-      ['missing-auth', 'missing-validation', 'missing-rate-limit', 'suppression-without-reason', 'parse-error'],
+      ['missing-auth', 'missing-validation', 'missing-rate-limit', 'suppression-without-reason', 'parse-error', 'spec-invalid'],
     );
     const auth = driver.rules[0];
     assert.equal(auth.name, 'MissingAuth');
@@ -480,6 +480,7 @@ function route(partial: Partial<Route> & Pick<Route, 'method' | 'path' | 'regist
     validation: { status: 'not-needed', summary: 'reads no request input', evidence: [], uncovered: [] },
     rateLimit: { status: 'missing', summary: 'no rate limiter', evidence: [] },
     traits: { stateChanging: false },
+    specOperations: [],
     ...partial,
   };
 }

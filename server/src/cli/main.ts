@@ -16,6 +16,7 @@ import {
   type AnalysisResult,
   type ApiWardenConfig,
   analyzeProject,
+  ENGINE_RULE_IDS,
   applyEdits,
   type ConfigError,
   type Finding,
@@ -32,7 +33,7 @@ import { shouldColor } from './format/color';
 import { relPath, SEVERITY_RANK } from './format/common';
 import { formatJson } from './format/json';
 import { formatRoutesJson, formatRoutesTable } from './format/routes';
-import { formatSarif, PARSE_ERROR_META } from './format/sarif';
+import { formatSarif } from './format/sarif';
 import { formatStylish } from './format/stylish';
 import { packageInfo } from './package-info';
 
@@ -91,9 +92,9 @@ Exit codes: 0 no findings at/above --fail-on, 1 findings, 2 usage/config/interna
 
 class UsageError extends Error {}
 
-/** Every id a config may name: the registry's rules plus the engine's parse-error. */
+/** Every id a config may name: the registry's rules plus the engine's own. */
 function knownRuleIds(rules: readonly Rule[]): string[] {
-  return [...rules.map((r) => r.meta.id), PARSE_ERROR_META.id];
+  return [...rules.map((r) => r.meta.id), ...ENGINE_RULE_IDS];
 }
 
 function displayPath(cwd: string, file: string): string {

@@ -3,22 +3,29 @@
  *
  *   discover files → cheap pre-filter (files that can create apps/routers) → evaluate them
  *   (imports followed and parsed on demand) → framework adapters record registrations →
- *   routes with ordered steps → postures → rules → directives (suppressions) → findings.
+ *   routes with ordered steps → postures;
+ *   spec candidates (YAML/JSON) → OpenAPI documents by content → operations → matched to routes;
+ *   → rules → directives (suppressions) → findings.
  */
 import * as path from 'node:path';
+import picomatch from 'picomatch';
 import type { ApiWardenConfig } from './config';
 import { Classifier } from './classify';
 import { Evaluator } from './evaluate';
-import { readDirectives } from './directives';
+import { readDirectives, readYamlDirectives } from './directives';
 import { createFixBuilder } from './fixes';
 import { ExpressAdapter } from './frameworks/express';
 import { buildExpressRoutes } from './frameworks/express-routes';
 import { nodeFileHost, type FileHost } from './host';
-import type { Directive, Finding, ParseProblem, ProjectModel, ReportDescriptor, Route, Rule, RuleContext, Severity } from './model';
+import type { Directive, Finding, ParseProblem, ProjectModel, ReportDescriptor, Route, Rule, RuleContext, RuleMeta, Severity, SourceLocation } from './model';
 import { ModuleResolver } from './modules';
 import { parseFile, type ParsedFile } from './parse';
 import { computePosture } from './posture';
-import { discoverFiles, isSourceFile } from './workspace';
+import { matchRoutes } from './openapi/match';
+import { isYamlPath, looksLikeSpecRoot } from './openapi/source';
+import { buildSpecDocument, SpecLoader, type SpecDocument, type SpecOperation } from './openapi/spec';
+import { validateStructure } from './openapi/validate';
+import { discoverFiles, isSourceFile, toPosix } from './workspace';
 
 export interface AnalyzeOptions {
   /** Absolute path of the workspace root; findings' files are absolute, front ends relativise. */
@@ -42,6 +49,30 @@ export interface AnalysisResult {
 
 /** Files larger than this are not parsed (minified bundles, generated code). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** Spec files larger than this are skipped (real public specs are up to ~15 MB). */
+export const MAX_SPEC_BYTES = 64 * 1024 * 1024;
+/** Findings the engine reports itself (no rule module): unreadable files and broken specs. */
+export const ENGINE_RULES: readonly RuleMeta[] = [
+  {
+    id: 'parse-error',
+    description: 'Source files and API descriptions must parse so that they can be analysed.',
+    defaultSeverity: 'error',
+    owasp: [],
+    cwe: [],
+    messages: {},
+    docs: 'rules/parse-error.md',
+  },
+  {
+    id: 'spec-invalid',
+    description: 'OpenAPI documents must be valid and every $ref must resolve, or what they describe goes unchecked.',
+    defaultSeverity: 'error',
+    owasp: ['API9:2023'],
+    cwe: ['CWE-1059'],
+    messages: {},
+    docs: 'rules/spec-invalid.md',
+  },
+];
+export const ENGINE_RULE_IDS: readonly string[] = ENGINE_RULES.map((r) => r.id);
 /** A file can only create or extend an app when it mentions the framework or receives one. */
 const CANDIDATE = /\bexpress\b|\bRouter\s*\(/;
 
@@ -53,7 +84,7 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
   // Context: a path inside a package is analysed with its whole package, so routers keep the
   // prefixes and middleware of the app that mounts them; only findings under `paths` are reported.
   const contextPaths = [...new Set(paths.map((p) => packageRootOf(p, options.root, host) ?? p))];
-  const { files } = discoverFiles(contextPaths, config, host);
+  const { files, specCandidates } = discoverFiles(contextPaths, config, host);
   const inScope = (file: string) => paths.some((p) => file === p || file.startsWith(p.endsWith(path.sep) ? p : p + path.sep));
   const parsed = new Map<string, ParsedFile | null>();
   const parseProblems: ParseProblem[] = [];
@@ -108,18 +139,25 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
   }
 
   const classifier = new Classifier(ev, { getParsed: getAst }, config);
+  const specLoader = new SpecLoader({ host, roots: [options.root, ...contextPaths], allowRemoteRefs: config.allowRemoteRefs });
   const directiveCache = new Map<string, Directive[]>();
   const directivesOf = (file: string): Directive[] => {
     let d = directiveCache.get(file);
     if (!d) {
-      const pf = getAst(file);
-      d = pf ? readDirectives(pf) : [];
+      if (isYamlPath(file)) {
+        const sf = specLoader.loadedFiles().find((f) => f.file === file);
+        d = sf ? readYamlDirectives(file, sf.text, sf.lines()) : [];
+      } else {
+        const pf = getAst(file);
+        d = pf ? readDirectives(pf) : [];
+      }
       directiveCache.set(file, d);
     }
     return d;
   };
 
   const routes: Route[] = [];
+  const allRoutes: Route[] = [];
   let apps: ProjectModel['apps'] = [];
   try {
     const built = buildExpressRoutes(express, classifier, ev, { getParsed: getAst });
@@ -129,20 +167,32 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
       if (seen.has(d.route.id)) continue;
       seen.add(d.route.id);
       computePosture(d, config, directivesOf);
+      allRoutes.push(d.route);
       if (inScope(d.route.registration.file)) routes.push(d.route);
     }
   } catch (err) {
     internalErrors.push(`route model failed: ${(err as Error).stack ?? err}`);
   }
 
+  // OpenAPI documents, and which route implements which operation.
+  const specs = loadSpecs(specCandidates, config, host, specLoader, internalErrors);
+  const { byRoute } = matchRoutes(specs, allRoutes);
+  for (const r of allRoutes) {
+    r.specOperations = (byRoute.get(r.id) ?? []).map((op) => ({ method: op.method, path: op.path, operationId: op.operationId, location: op.location }));
+  }
+
   // Directives of every parsed file (for suppression reporting).
   for (const [file, pf] of parsed) if (pf && pf.ast) directivesOf(file);
+  for (const sf of specLoader.loadedFiles()) if (sf.format === 'yaml') directivesOf(sf.file);
 
   const model: ProjectModel = {
     root: options.root,
     apps,
     routes,
-    files: [...parsed.keys()].filter((f) => parsed.get(f)).sort(),
+    specs,
+    specLoader,
+    operationsOf: (route: Route): SpecOperation[] => byRoute.get(route.id) ?? [],
+    files: [...new Set([...[...parsed.keys()].filter((f) => parsed.get(f)), ...specLoader.loadedFiles().map((f) => f.file)])].sort(),
     parseProblems,
     directives: directiveCache,
   };
@@ -172,7 +222,7 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
         authMiddleware: config.middleware.auth,
         validationMiddleware: config.middleware.validation,
         rateLimitMiddleware: config.middleware.rateLimit,
-        knownRuleIds: ['parse-error', ...options.rules.map((r) => r.meta.id)],
+        knownRuleIds: [...ENGINE_RULE_IDS, ...options.rules.map((r) => r.meta.id)],
       },
       fixes,
       report: (d: ReportDescriptor) => {
@@ -184,6 +234,21 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
     } catch (err) {
       internalErrors.push(`rule ${rule.meta.id} failed: ${(err as Error).stack ?? err}`);
     }
+  }
+
+  // Spec problems: syntax (parse-error) and structure (spec-invalid), including dangling `$ref`s met by rules.
+  for (const p of specLoader.problems) {
+    const setting = config.rules[p.kind];
+    if (setting === 'off') continue;
+    findings.push({
+      ruleId: p.kind,
+      severity: setting ?? p.severity,
+      message: p.kind === 'parse-error' ? `Cannot parse ${p.location.file.split(/[\\/]/).pop()}: ${p.message.replace(/\.$/, '')}. The document is not analysed.` : p.message,
+      location: p.location,
+      route: null,
+      evidence: [],
+      fixes: [],
+    });
   }
 
   applyDirectives(findings, directivesOf);
@@ -232,7 +297,59 @@ function toFinding(rule: Rule, d: ReportDescriptor, setting: Severity | 'off' | 
     route: d.route ? { method: d.route.method, path: d.route.path } : null,
     evidence: d.evidence ?? [],
     fixes: d.fixes ?? [],
+    ...(d.alsoAt?.length ? { alsoAt: d.alsoAt } : {}),
   };
+}
+
+/** Root OpenAPI documents among the candidates (by content) and those named in config. */
+function loadSpecs(candidates: string[], config: ApiWardenConfig, host: FileHost, loader: SpecLoader, internalErrors: string[]): SpecDocument[] {
+  const named = config.specs.length ? picomatch(config.specs, { dot: true }) : undefined;
+  const explicit = new Set<string>();
+  for (const s of config.specs) {
+    if (/[*?[\]{}]/.test(s)) continue;
+    const abs = path.resolve(config.baseDir, s);
+    explicit.add(abs);
+    if (!host.isFile(abs)) {
+      loader.problem({ kind: 'spec-invalid', severity: 'error', message: `The spec "${s}" named in ${config.file ? path.basename(config.file) : 'the config'} does not exist`, location: configLocation(config, host) });
+    }
+  }
+  const docs: SpecDocument[] = [];
+  for (const file of [...new Set([...candidates, ...explicit])].sort()) {
+    const isNamed = explicit.has(file) || (named ? named(toPosix(path.relative(config.baseDir, file))) : false);
+    const size = host.fileSize(file);
+    if (size === undefined) continue;
+    if (size > MAX_SPEC_BYTES) {
+      if (isNamed) loader.problem({ kind: 'spec-invalid', severity: 'warning', message: `${path.basename(file)} is larger than ${MAX_SPEC_BYTES / 1024 / 1024} MB and is not analysed`, location: configLocation(config, host) });
+      continue;
+    }
+    const text = host.readFile(file);
+    if (text === undefined || (!isNamed && !looksLikeSpecRoot(file, text))) continue;
+    try {
+      const sf = loader.load(file, text);
+      if (!sf || sf.root === undefined) continue;
+      const doc = buildSpecDocument(loader, sf);
+      if (!doc) {
+        if (isNamed && !loader.problems.some((p) => p.location.file === file)) {
+          loader.problem({ kind: 'spec-invalid', severity: 'error', message: `${path.basename(file)} is named in the config's "specs" but has no 'openapi' or 'swagger' key at its root`, location: sf.locate([]) });
+        }
+        continue;
+      }
+      for (const p of validateStructure(doc)) loader.problem(p);
+      loader.checkAllRefs(sf);
+      docs.push(doc);
+    } catch (err) {
+      internalErrors.push(`${file}: spec analysis failed: ${(err as Error).stack ?? err}`);
+    }
+  }
+  return docs;
+}
+
+function configLocation(config: ApiWardenConfig, host: FileHost): SourceLocation {
+  const file = config.file ?? path.join(config.baseDir, 'apiwarden.config.json');
+  const text = config.file ? host.readFile(config.file) ?? '' : '';
+  const nl = text.indexOf('\n');
+  const end = nl < 0 ? text.length : nl;
+  return { file, start: { line: 1, column: 1 }, end: { line: 1, column: end + 1 }, range: [0, end] };
 }
 
 function applyDirectives(findings: Finding[], directivesOf: (file: string) => Directive[]): void {

@@ -26,7 +26,13 @@
  *   "publicRoutes": ["GET /health", "/docs/**", { "method": "*", "path": "/public/**", "reason": "static site" }],
  *
  *   // The project's own middleware, by the name used at the call site (`requireUser`, `limiter`).
- *   "middleware": { "auth": ["requireUser"], "validation": ["validateBody"], "rateLimit": ["limiter"] }
+ *   "middleware": { "auth": ["requireUser"], "validation": ["validateBody"], "rateLimit": ["limiter"] },
+ *
+ *   // OpenAPI / Swagger documents to read besides those found by content (relative paths or globs),
+ *   // and whether `$ref: https://…` may be fetched (default false: a spec cannot make the linter
+ *   // call the network).
+ *   "specs": ["api/openapi.yaml"],
+ *   "allowRemoteRefs": false
  * }
  *
  * The JSON Schema for editors is `apiwarden.schema.json` at the package root; keep it in sync.
@@ -60,6 +66,9 @@ export interface ApiWardenConfig {
     validation: string[];
     rateLimit: string[];
   };
+  /** Spec files or globs (relative to baseDir) read as OpenAPI documents even if content detection would not pick them. */
+  specs: string[];
+  allowRemoteRefs: boolean;
 }
 
 export interface ConfigError {
@@ -82,13 +91,15 @@ export function defaultConfig(baseDir: string): ApiWardenConfig {
     rules: {},
     publicRoutes: [],
     middleware: { auth: [], validation: [], rateLimit: [] },
+    specs: [],
+    allowRemoteRefs: false,
   };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Parsing and validation
 
-const TOP_LEVEL_KEYS = ['$schema', 'include', 'exclude', 'rules', 'publicRoutes', 'middleware'];
+const TOP_LEVEL_KEYS = ['$schema', 'include', 'exclude', 'rules', 'publicRoutes', 'middleware', 'specs', 'allowRemoteRefs'];
 const MIDDLEWARE_KEYS = ['auth', 'validation', 'rateLimit'] as const;
 const PUBLIC_ROUTE_KEYS = ['method', 'path', 'reason'];
 
@@ -227,7 +238,12 @@ export function parseConfig(text: string, file: string, baseDir: string): { conf
         break;
       case 'include':
       case 'exclude':
+      case 'specs':
         config[m.key] = stringArray(v, m.key, fileGlob);
+        break;
+      case 'allowRemoteRefs':
+        if (v.kind !== 'boolean') err(v.pos, `"allowRemoteRefs" must be true or false, found ${typeName(v)}`);
+        else config.allowRemoteRefs = v.value;
         break;
       case 'rules': {
         if (v.kind !== 'object') {

@@ -6,3 +6,8 @@ export * from './config';
 export * from './host';
 export { analyzeProject, type AnalyzeOptions, type AnalysisResult } from './analyze';
 export { applyEdits } from './edits';
+export { ENGINE_RULES, ENGINE_RULE_IDS, MAX_FILE_BYTES, MAX_SPEC_BYTES } from './analyze';
+export type { SpecDocument, SpecOperation, SpecParameter, SpecRequestBody, SpecNode, SpecServer, SecurityScheme, SecurityRequirementSet, SpecVersion } from './openapi/spec';
+export { requiresAuth, isObject } from './openapi/spec';
+export { walkSchema, schemaTypes, type SchemaVisit } from './openapi/schema';
+export { pointerString } from './openapi/source';

@@ -7,7 +7,12 @@
  * into `Finding`s.
  */
 
+import type { SpecDocument, SpecLoader, SpecOperation } from './openapi/spec';
+
 export type Severity = 'error' | 'warning' | 'info';
+
+/** The read side of the spec loader handed to rules. */
+export type SpecReader = Pick<SpecLoader, 'child' | 'get' | 'deref' | 'location'>;
 
 /** 1-based line, 1-based column (as printed by linters and in the JSON output). */
 export interface Position {
@@ -149,6 +154,19 @@ export interface Route {
   rateLimit: Posture<RateLimitStatus>;
   /** Route traits inferred from method and path, used by rules. */
   traits: RouteTraits;
+  /** The OpenAPI operations this route implements (empty when no spec describes it). */
+  specOperations: SpecOperationRef[];
+}
+
+/** A pointer from code to a spec operation (plain data, for output and front ends). */
+export interface SpecOperationRef {
+  /** Upper case. */
+  method: string;
+  /** The path template as written in the spec (`/users/{id}`). */
+  path: string;
+  operationId?: string;
+  /** The operation's method key in the spec file. */
+  location: SourceLocation;
 }
 
 export interface RouteTraits {
@@ -186,6 +204,11 @@ export interface Finding {
   route: { method: string; path: string } | null;
   evidence: Evidence[];
   fixes: Fix[];
+  /**
+   * Where else the finding is shown: a cross-check finding lives on the route in code and on the
+   * operation in the spec, so a user in either file sees it (the editor publishes it in both).
+   */
+  alsoAt?: SourceLocation[];
   /** Set when an inline directive suppressed the finding (kept for SARIF `suppressions`). */
   suppressed?: { reason: string; location: SourceLocation };
 }
@@ -216,6 +239,8 @@ export interface ReportDescriptor {
   route?: Route | null;
   evidence?: Evidence[];
   fixes?: Fix[];
+  /** Other places the finding is shown (see Finding.alsoAt). */
+  alsoAt?: SourceLocation[];
 }
 
 export interface RuleContext {
@@ -275,6 +300,12 @@ export interface ProjectModel {
   root: string;
   apps: AppInfo[];
   routes: Route[];
+  /** OpenAPI / Swagger documents found in the workspace (or named in config), with their operations. */
+  specs: SpecDocument[];
+  /** Reads spec nodes: follows `$ref`s across files, locates nodes; for spec rules. */
+  specLoader: SpecReader;
+  /** The spec operations a route implements (by route id). */
+  operationsOf(route: Route): SpecOperation[];
   /** Files that were analysed (parsed) or failed to parse. */
   files: string[];
   parseProblems: ParseProblem[];

@@ -30,18 +30,32 @@ interface IgnoreLayer {
 
 export interface DiscoveryResult {
   files: string[];
+  /** YAML and JSON files that may be OpenAPI documents (decided by content later). */
+  specCandidates: string[];
+}
+
+const SPEC_RE = /\.(ya?ml|json)$/i;
+/** JSON/YAML files that are never API descriptions. */
+const NOT_SPEC = /^(package(-lock)?\.json|npm-shrinkwrap\.json|[tj]sconfig(\..*)?\.json|composer\.(json|lock)|\.?eslintrc.*|\.prettierrc.*|pnpm-lock\.yaml|yarn\.lock|apiwarden\.config\.json|\.apiwarden-baseline\.json|docker-compose.*|\.travis\.yml|\.gitlab-ci\.yml|codecov\.yml|renovate\.json|lerna\.json|nx\.json|turbo\.json|vercel\.json|app\.json|manifest\.json)$/i;
+
+export function isSpecCandidate(file: string): boolean {
+  const base = path.basename(file);
+  return SPEC_RE.test(base) && !NOT_SPEC.test(base);
 }
 
 export function discoverFiles(paths: string[], config: ApiWardenConfig, host: FileHost): DiscoveryResult {
   const include = config.include.length ? picomatch(config.include, { dot: true }) : undefined;
   const exclude = picomatch([...DEFAULT_EXCLUDES, ...config.exclude], { dot: true });
-  const accept = (file: string): boolean => {
+  // `*.spec.*` is a test file in code, but `openapi.spec.yaml` is an API description.
+  const excludeSpec = picomatch(['**/__tests__/**', '**/__mocks__/**', ...config.exclude], { dot: true });
+  const accept = (file: string, spec = false): boolean => {
     const rel = toPosix(path.relative(config.baseDir, file));
-    if (exclude(rel)) return false;
+    if ((spec ? excludeSpec : exclude)(rel)) return false;
     if (include && !include(rel)) return false;
     return true;
   };
   const out = new Set<string>();
+  const specs = new Set<string>();
   const rootLayers = gitignoreLayersAbove(paths, host);
 
   const visitDir = (dir: string, layers: IgnoreLayer[]): void => {
@@ -57,6 +71,9 @@ export function discoverFiles(paths: string[], config: ApiWardenConfig, host: Fi
       } else if (entry.isFile && isSourceFile(entry.name)) {
         if (isIgnored(full, false, here)) continue;
         if (accept(full)) out.add(full);
+      } else if (entry.isFile && isSpecCandidate(entry.name) && !dir.split(path.sep).includes('.github')) {
+        if (isIgnored(full, false, here)) continue;
+        if (accept(full, true)) specs.add(full);
       }
     }
   };
@@ -64,8 +81,9 @@ export function discoverFiles(paths: string[], config: ApiWardenConfig, host: Fi
   for (const p of paths) {
     if (host.isDirectory(p)) visitDir(p, rootLayers.get(p) ?? []);
     else if (host.isFile(p) && isSourceFile(p)) out.add(p); // named explicitly: analysed even if excluded
+    else if (host.isFile(p) && SPEC_RE.test(p)) specs.add(p);
   }
-  return { files: [...out].sort() };
+  return { files: [...out].sort(), specCandidates: [...specs].sort() };
 }
 
 function isIgnored(full: string, isDir: boolean, layers: IgnoreLayer[]): boolean {

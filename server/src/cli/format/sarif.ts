@@ -1,7 +1,7 @@
 /**
  * `--format sarif`: SARIF 2.1.0 for code-scanning services (GitHub, Azure DevOps…).
  *
- * One run; rules come from the registry (plus the engine's `parse-error`), with help text read
+ * One run; rules come from the registry (plus the engine's own `parse-error` and `spec-invalid`), with help text read
  * from the rule's doc page (`rules/<id>.md` under the package root). Suppressed findings are kept,
  * with an `inSource` suppression. `partialFingerprints` do not depend on line numbers, so results
  * survive unrelated edits above them.
@@ -10,26 +10,15 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Finding, RuleMeta, Severity, SourceLocation } from '../../engine';
+import { ENGINE_RULES, type Finding, type RuleMeta, type Severity, type SourceLocation } from '../../engine';
 import { sortFindings } from './common';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const FINGERPRINT_KEY = 'apiwarden/v1';
 
-/** The engine's own pseudo-rule for files it cannot parse. */
-export const PARSE_ERROR_META: RuleMeta = {
-  id: 'parse-error',
-  description: 'Source files must parse so that their routes can be analysed.',
-  defaultSeverity: 'error',
-  owasp: [],
-  cwe: [],
-  messages: {},
-  docs: 'rules/parse-error.md',
-};
-
 export interface SarifOptions {
   cwd: string;
-  /** Metadata of the rules that ran (the registry); `parse-error` is added when missing. */
+  /** Metadata of the rules that ran (the registry); the engine's own are added when missing. */
   rules: readonly RuleMeta[];
   toolVersion: string;
   /** Package root, where `rules/<id>.md` doc pages live. */
@@ -125,7 +114,7 @@ export function buildSarif(findings: readonly Finding[], options: SarifOptions):
   const informationUri = options.informationUri ?? pathToFileURL(packageRoot ?? __dirname).href + '/';
 
   const metas: RuleMeta[] = [...options.rules];
-  if (!metas.some((m) => m.id === PARSE_ERROR_META.id)) metas.push(PARSE_ERROR_META);
+  for (const e of ENGINE_RULES) if (!metas.some((m) => m.id === e.id)) metas.push(e);
   for (const f of findings) {
     if (!metas.some((m) => m.id === f.ruleId)) {
       metas.push({ id: f.ruleId, description: f.ruleId, defaultSeverity: f.severity, owasp: [], cwe: [], messages: {}, docs: `rules/${f.ruleId}.md` });
@@ -142,7 +131,7 @@ export function buildSarif(findings: readonly Finding[], options: SarifOptions):
         ? pathToFileURL(docPath).href
         : informationUri;
     const tags = ['security', ...m.owasp, ...m.cwe.map(cweTag).filter((t): t is string => t !== undefined)];
-    if (m.id === PARSE_ERROR_META.id) tags.splice(0, tags.length, 'security', 'reliability');
+    if (m.id === 'parse-error') tags.splice(0, tags.length, 'security', 'reliability');
     const markdown = md?.trim() || `${m.description}`;
     return {
       id: m.id,
@@ -155,7 +144,7 @@ export function buildSarif(findings: readonly Finding[], options: SarifOptions):
       properties: {
         tags: [...new Set(tags)],
         precision: 'medium',
-        'security-severity': m.id === PARSE_ERROR_META.id ? '1.0' : SECURITY_SEVERITY[m.defaultSeverity],
+        'security-severity': m.id === 'parse-error' ? '1.0' : SECURITY_SEVERITY[m.defaultSeverity],
       },
     };
   });
@@ -174,7 +163,7 @@ export function buildSarif(findings: readonly Finding[], options: SarifOptions):
       message: { text: f.message },
       locations: [{ physicalLocation: physicalLocation(cwd, f.location) }],
     };
-    const related = f.evidence.filter((e) => e.location);
+    const related = [...f.evidence.filter((e) => e.location), ...(f.alsoAt ?? []).map((location) => ({ message: 'also reported here', location }))];
     if (related.length > 0) {
       result.relatedLocations = related.map((e, i) => ({
         id: i + 1,

@@ -177,6 +177,7 @@ export function buildExpressRoutes(
       validation: { status: 'unknown', summary: '', evidence: [], uncovered: [] },
       rateLimit: { status: 'unknown', summary: '', evidence: [] },
       traits: { stateChanging: false },
+      specOperations: [],
     };
     const handlerFacts: FunctionFacts[] = [];
     const fn = handlerRef ? handlerFunction(handlerRef.value) : undefined;
