@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import AjvDraft04 from 'ajv-draft-04';
 import * as path from 'node:path';
-import { analyzeProject, defaultConfig, loadConfig, type AnalysisResult, type ApiWardenConfig, type DirEntry, type FileHost } from '../server/src/engine';
+import { analyzeProject, defaultConfig, loadConfig, type AnalysisResult, type ApiWardenConfig, type DirEntry, type FileHost, type Rule } from '../server/src/engine';
 import { builtinRules } from '../rules';
 
 /** The repository root (the folder whose package.json is named apiwarden). */
@@ -49,9 +49,19 @@ export function memoryHost(files: Record<string, string>, root = '/mem'): { host
   return { host, root };
 }
 
-export function analyzeMemory(files: Record<string, string>, overrides: Partial<ApiWardenConfig> = {}): AnalysisResult {
+export function analyzeMemory(files: Record<string, string>, overrides: Partial<ApiWardenConfig> = {}, rules: Rule[] = builtinRules): AnalysisResult {
   const { host, root } = memoryHost(files);
-  return analyzeProject({ root, config: { ...defaultConfig(root), ...overrides }, rules: builtinRules, host });
+  return analyzeProject({ root, config: { ...defaultConfig(root), ...overrides }, rules, host });
+}
+
+/**
+ * Findings as `file:line:col ruleId severity message` (paths relative to the in-memory root), for
+ * exact-position assertions. `ruleIds` limits the list to those rules.
+ */
+export function findingLines(r: AnalysisResult, ruleIds?: string[], root = '/mem'): string[] {
+  return r.findings
+    .filter((f) => !f.suppressed && (!ruleIds || ruleIds.includes(f.ruleId)))
+    .map((f) => `${path.relative(root, f.location.file).split(path.sep).join('/')}:${f.location.start.line}:${f.location.start.column} ${f.ruleId} ${f.severity} ${f.message}`);
 }
 
 /** `METHOD path` → route, for compact assertions. */

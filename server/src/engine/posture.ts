@@ -84,6 +84,26 @@ export function routeTraits(method: string, path: string): RouteTraits {
   return traits;
 }
 
+/**
+ * Endpoints that are public by their nature, from method and path alone (Express syntax, `:id`
+ * params): sign-in and sign-up flows, token exchange, health probes, API docs. Shared by the
+ * code posture and the spec rules.
+ */
+export function publicNature(method: string, path: string, traits: RouteTraits = routeTraits(method, path)): { reason: string; what: string } | undefined {
+  const segs = segments(path).map((s) => s.toLowerCase());
+  const hasParams = path.includes(':');
+  if (traits.credential && traits.credential !== 'token') return { reason: `${traits.credential} endpoint: callers are not signed in yet`, what: `is a ${traits.credential} endpoint` };
+  if (traits.credential === 'token' && traits.stateChanging) return { reason: 'token exchange endpoint: the request carries its own credentials', what: 'exchanges tokens' };
+  const last = segs[segs.length - 1];
+  // Unambiguous probe words anywhere; `status`, `version`, `ready` only right under a namespace (`/api/status`, not `/orders/status`).
+  const probeContext = segs.slice(0, -1).every((x) => NAMESPACE.test(x) || /^(_|system|meta|ops)$/.test(x));
+  if ((method === 'GET' || method === 'HEAD') && last && !hasParams && (UNAMBIGUOUS_PROBE.test(last) || probeContext) && HEALTH_WORDS.test(last)) {
+    return { reason: 'health / readiness probe', what: 'is a health check' };
+  }
+  if ((method === 'GET' || method === 'HEAD') && !hasParams && segs.some((s) => DOCS_WORDS.test(s))) return { reason: 'API documentation', what: 'serves API docs' };
+  return undefined;
+}
+
 export interface PostureInput {
   route: Route;
   handlerFacts: FunctionFacts[];
@@ -138,24 +158,9 @@ function publicDeclaration(input: PostureInput, config: ApiWardenConfig, directi
     }
   }
   // Inferred from the route's nature.
+  const nature = publicNature(route.method, route.path, route.traits);
+  if (nature) return { kind: 'inferred', reason: nature.reason, evidence: [{ message: `path ${route.path} ${nature.what}`, location: route.registration }] };
   const segs = segments(route.path).map((s) => s.toLowerCase());
-  const t = route.traits;
-  const hasParams = route.path.includes(':');
-  if (t.credential && t.credential !== 'token') {
-    return { kind: 'inferred', reason: `${t.credential} endpoint: callers are not signed in yet`, evidence: [{ message: `path ${route.path} is a ${t.credential} endpoint`, location: route.registration }] };
-  }
-  if (t.credential === 'token' && route.traits.stateChanging) {
-    return { kind: 'inferred', reason: 'token exchange endpoint: the request carries its own credentials', evidence: [{ message: `path ${route.path} exchanges tokens`, location: route.registration }] };
-  }
-  const last = segs[segs.length - 1];
-  // Unambiguous probe words anywhere; `status`, `version`, `ready` only right under a namespace (`/api/status`, not `/orders/status`).
-  const probeContext = segs.slice(0, -1).every((x) => NAMESPACE.test(x) || /^(_|system|meta|ops)$/.test(x));
-  if ((route.method === 'GET' || route.method === 'HEAD') && last && !hasParams && (UNAMBIGUOUS_PROBE.test(last) || probeContext)) {
-    if (HEALTH_WORDS.test(last)) return { kind: 'inferred', reason: 'health / readiness probe', evidence: [{ message: `path ${route.path} is a health check`, location: route.registration }] };
-  }
-  if ((route.method === 'GET' || route.method === 'HEAD') && !hasParams && segs.some((s) => DOCS_WORDS.test(s))) {
-    return { kind: 'inferred', reason: 'API documentation', evidence: [{ message: `path ${route.path} serves API docs`, location: route.registration }] };
-  }
   if (segs.some((s) => /^webhooks?$/.test(s) || s.endsWith('-webhook') || s.endsWith('webhook'))) {
     const sig = [...input.handlerFacts, ...input.stepFacts].flatMap((f) => f.signatureChecks);
     if (sig.length) {

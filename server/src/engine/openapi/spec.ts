@@ -11,7 +11,8 @@
  */
 import * as path from 'node:path';
 import type { FileHost } from '../host';
-import type { SourceLocation } from '../model';
+import type { RouteTraits, SourceLocation } from '../model';
+import { publicNature, routeTraits } from '../posture';
 import { parseSpecFile, pointerSegments, pointerString, type Segment, type SpecFile } from './source';
 
 export type SpecVersion = '2.0' | '3.0' | '3.1';
@@ -83,6 +84,10 @@ export interface SpecOperation {
   prefixes: string[];
   deprecated: boolean;
   stateChanging: boolean;
+  /** The same traits code routes get from method and path (credential / abuse-prone endpoints). */
+  traits: RouteTraits;
+  /** Public by nature (sign-in, token exchange, health probe, docs), from method and path. */
+  publicNature?: { reason: string; what: string };
   /** `x-apiwarden-public: "<reason>"` on the operation: deliberately public. */
   declaredPublic?: { reason: string; location: SourceLocation };
   /** Code routes implementing this operation (filled by the cross-check matcher). */
@@ -403,6 +408,8 @@ function buildOperation(
   const prefixes = servers ? [...new Set(servers.map((s) => s.prefix))] : rootPrefixes;
   const marker = v['x-apiwarden-public'];
   const method = m.toUpperCase();
+  const expressPath = p.replace(/\{([^}]+)\}/g, ':$1');
+  const traits = routeTraits(method, expressPath);
   return {
     spec: doc,
     method,
@@ -420,6 +427,8 @@ function buildOperation(
     prefixes,
     deprecated: v.deprecated === true,
     stateChanging: WRITE_METHODS.has(method),
+    traits,
+    publicNature: publicNature(method, expressPath, traits),
     declaredPublic:
       marker !== undefined && marker !== false
         ? { reason: typeof marker === 'string' ? marker : '', location: opNode.file.locate([...opNode.pointer, 'x-apiwarden-public']) }
