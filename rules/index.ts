@@ -5,9 +5,45 @@ import { ENGINE_RULE_IDS, type Rule } from '../server/src/engine';
 import { missingAuth } from './missing-auth';
 import { missingRateLimit } from './missing-rate-limit';
 import { missingValidation } from './missing-validation';
+import { specAdminSharedSecurity } from './spec-admin-shared-security';
+import { specAuthNotEnforced } from './spec-auth-not-enforced';
+import { specAuthUndocumented } from './spec-auth-undocumented';
+import { specMissingSecurity } from './spec-missing-security';
+import { specRateLimitNotEnforced } from './spec-rate-limit-not-enforced';
+import { specSequentialId } from './spec-sequential-id';
+import { specCredentialsInUrl } from './spec-credentials-in-url';
+import { specInsecureTransport } from './spec-insecure-transport';
+import { specWeakSecurityScheme } from './spec-weak-security-scheme';
+import { specRateLimitUndocumented } from './spec-rate-limit-undocumented';
+import { specMissingErrorResponses } from './spec-missing-error-responses';
+import { specServerInventory } from './spec-server-inventory';
+import { specDeprecatedOperation } from './spec-deprecated-operation';
+import { specValidationNotEnforced } from './spec-validation-not-enforced';
 import { suppressionWithoutReason } from './suppression-without-reason';
+import { undocumentedRoute } from './undocumented-route';
+import { unimplementedOperation } from './unimplemented-operation';
 
-export const builtinRules: Rule[] = [missingAuth, missingValidation, missingRateLimit, suppressionWithoutReason];
+/** Code rules: they read the route model built from handler code. */
+export const codeRules: Rule[] = [missingAuth, missingValidation, missingRateLimit];
+
+/** Cross-check rules: code routes held against the OpenAPI operations they implement. */
+export const crossCheckRules: Rule[] = [specAuthNotEnforced, specAuthUndocumented, specValidationNotEnforced, specRateLimitNotEnforced, undocumentedRoute, unimplementedOperation];
+
+/** Spec rules: they read OpenAPI documents only. */
+export const specRules: Rule[] = [
+  specMissingSecurity,
+  specAdminSharedSecurity,
+  specSequentialId,
+  specWeakSecurityScheme,
+  specCredentialsInUrl,
+  specInsecureTransport,
+  specRateLimitUndocumented,
+  specMissingErrorResponses,
+  specServerInventory,
+  specDeprecatedOperation,
+];
+
+export const builtinRules: Rule[] = [...codeRules, suppressionWithoutReason, ...crossCheckRules, ...specRules];
 
 /** Rule ids the engine itself reports (no module). */
 export const engineRuleIds = ENGINE_RULE_IDS;

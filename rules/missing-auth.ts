@@ -1,4 +1,5 @@
-import type { Evidence, Fix, Route, Rule, RuleContext, Step } from '../server/src/engine';
+import type { Evidence, Fix, Route, Rule, RuleContext } from '../server/src/engine';
+import { projectSteps, short } from './shared';
 
 /**
  * missing-auth: zero trust by default. A route that runs no authentication step and is neither
@@ -21,7 +22,7 @@ export const missingAuth: Rule = {
     },
   },
   check(context: RuleContext) {
-    const candidates = authSteps(context);
+    const candidates = projectSteps(context, 'auth');
     for (const route of context.model.routes) {
       if (route.auth.status !== 'missing') continue;
       const severity = route.traits.stateChanging ? 'error' : 'warning';
@@ -57,26 +58,7 @@ export const missingAuth: Rule = {
   },
 };
 
-/** The project's own auth steps, most used first (route-level ones are the easiest to copy). */
-function authSteps(context: RuleContext): Step[] {
-  const counts = new Map<string, { step: Step; n: number }>();
-  for (const r of context.model.routes) {
-    for (const s of r.steps) {
-      if (!s.classifications.some((c) => c.role === 'auth' && c.confidence !== 'low')) continue;
-      const key = s.name;
-      const e = counts.get(key);
-      if (e) e.n++;
-      else counts.set(key, { step: s, n: 1 });
-    }
-  }
-  return [...counts.values()].sort((a, b) => b.n - a.n).map((e) => e.step);
-}
-
 /** Notes that explain why an auth-looking step does not count. */
 const LOOK_ALIKE = /never rejects|does not reject|anonymous requests pass|does not verify/;
-
-function short(file: string): string {
-  return file.split(/[\\/]/).slice(-2).join('/');
-}
 
 export type { Route };

@@ -273,7 +273,8 @@ describe('apiwarden CLI (built dist/cli.js)', () => {
       assert.equal(basic.version, 1);
       assert.ok(basic.routes.length > 0);
       for (const route of basic.routes) {
-        assert.deepEqual(Object.keys(route), ['method', 'path', 'file', 'line', 'framework', 'handler', 'auth', 'validation', 'rateLimit', 'public', 'steps']);
+        assert.deepEqual(Object.keys(route), ['method', 'path', 'file', 'line', 'framework', 'handler', 'auth', 'validation', 'rateLimit', 'public', 'steps', 'spec']);
+        assert.deepEqual(route.spec, []);
         assert.deepEqual(Object.keys(route.validation), ['status', 'summary', 'uncovered', 'evidence']);
       }
       const healthz = basic.routes.find((x: { path: string }) => x.path === '/healthz');
@@ -286,6 +287,23 @@ describe('apiwarden CLI (built dist/cli.js)', () => {
       assert.ok(!cjs.routes.some((x: { file: string }) => x.file === 'routes/broken.js'));
       assert.ok(cjs.routes.some((x: { path: string }) => x.path === '/legacy/upload'));
       assert.match(r.stderr, /routes\/broken\.js:\d+:\d+: could not parse/);
+    });
+
+    it('shows the matching OpenAPI operation of each route, or none', () => {
+      const drift = path.join(path.dirname(BASIC), 'openapi-drift');
+      const table = expectCode(run(['routes'], drift), 0).stdout.split('\n');
+      assert.match(table[0], /^METHOD\s+PATH\s+LOCATION\s+AUTH\s+VALIDATION\s+RATE LIMIT\s+SPEC$/);
+      assert.ok(table.some((l) => /^GET\s+\/api\/v1\/orders\/:id\s+src\/routes\/orders\.js:8\s.*\sapi\/openapi\.yaml:64 \(getOrder\)$/.test(l)), table.join('\n'));
+      assert.ok(table.some((l) => /^GET\s+\/api\/v1\/reports\/daily\s.*\snone$/.test(l)), table.join('\n'));
+      assert.match(table.join('\n'), /13 routes: .*, 3 not in any OpenAPI document/);
+      const json = JSON.parse(expectCode(run(['routes', '--format', 'json'], drift), 0).stdout);
+      const flags = json.routes.find((x: { path: string; method: string }) => x.method === 'PUT' && x.path === '/admin/flags/:name');
+      assert.deepEqual(flags.spec, [{ method: 'PUT', path: '/flags/{name}', operationId: 'setFlag', file: 'admin/admin-api.json', line: 15 }]);
+      // lint reports cross-check findings with the other place they are shown.
+      const findings = lintJson(drift, [], 1) as Array<JsonFinding & { alsoAt?: { file: string; line: number; column: number }[] }>;
+      const lie = findings.find((f) => f.ruleId === 'spec-auth-not-enforced')!;
+      assert.equal(lie.file, 'src/routes/orders.js');
+      assert.deepEqual(lie.alsoAt, [{ file: 'api/openapi.yaml', line: 64, column: 5 }]);
     });
   });
 

@@ -541,6 +541,7 @@ describe('routes formats', () => {
       rateLimit: { status: 'present', summary: 'limiter (route)', evidence: [] },
       public: { kind: 'inferred', reason: 'credential route `login`' },
       steps: [{ name: 'limiter', scope: 'route', roles: ['rate-limit'], file: 'src/app.js', line: 3 }],
+      spec: [],
     });
     assert.deepEqual(
       json.routes.map((r) => `${r.method} ${r.path} ${r.file}:${r.line}`),

@@ -15,6 +15,7 @@ import {
   toLspPosition,
   toLspRange,
   uriToPath,
+  withMirrors,
 } from '../server/src/lsp/convert';
 
 const FILE = path.resolve('/project/src/app.ts');
@@ -201,5 +202,31 @@ describe('fixes', () => {
     );
     assert.deepEqual(actions[0]!.diagnostics, [d]);
     assert.ok(actions[1]!.edit?.changes?.[pathToUri(FILE)]);
+  });
+});
+
+describe('withMirrors', () => {
+  const SPEC = path.resolve('/project/api/openapi.yaml');
+  const SPEC_TEXT = 'paths:\n  /users:\n    get:\n';
+  const specLoc = loc(SPEC, SPEC_TEXT, SPEC_TEXT.indexOf('get'), SPEC_TEXT.indexOf('get') + 3);
+
+  it('adds a copy at each alsoAt place that points back at the primary location', () => {
+    const primary = finding({ ruleId: 'spec-auth-not-enforced', alsoAt: [specLoc] });
+    const out = withMirrors([primary, finding()]);
+    assert.equal(out.length, 3);
+    assert.equal(out[0], primary);
+    const copy = out[1]!;
+    assert.equal(copy.location, specLoc);
+    assert.deepEqual(copy.alsoAt, [primary.location]);
+    assert.equal(copy.message, primary.message);
+    assert.deepEqual(copy.evidence[0], { message: 'reported here too', location: primary.location });
+    const d = findingToDiagnostic(copy);
+    assert.equal(d.range.start.line, 2);
+    assert.equal(d.relatedInformation?.[0]?.location.uri, pathToUri(FILE));
+  });
+
+  it('does not copy a finding onto itself', () => {
+    const f = finding();
+    assert.equal(withMirrors([{ ...f, alsoAt: [f.location] }]).length, 1);
   });
 });

@@ -395,3 +395,64 @@ describe('language server with a broken apiwarden.config.json', { timeout: 120_0
     assert.ok(has(published.diagnostics, 'missing-auth', 23));
   });
 });
+
+describe('language server with an OpenAPI document (openapi-drift fixture)', { timeout: 120_000 }, () => {
+  let workDir: string;
+  let client: TestClient;
+
+  before(() => {
+    assert.ok(fs.existsSync(serverJs), `${serverJs} is missing: run \`npm run build\` first`);
+    workDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'apiwarden-lsp-spec-')));
+    fs.cpSync(path.join(repoRoot, 'test', 'fixtures', 'openapi-drift'), workDir, { recursive: true });
+    client = TestClient.start();
+  });
+
+  after(async () => {
+    if (client) await client.stop();
+    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('shows a cross-check finding on the route and on the spec operation, each pointing at the other', async () => {
+    await client.initialize(workDir);
+    const specUri = uriOf(path.join(workDir, 'api', 'openapi.yaml'));
+    const ordersUri = uriOf(path.join(workDir, 'src', 'routes', 'orders.js'));
+    // GET /orders/{id} is the method key at line 64, column 5 of the spec; the route at orders.js:8:8.
+    const inSpec = await client.waitForDiagnostics(specUri, (p) => has(p.diagnostics, 'spec-auth-not-enforced', 63), 'spec-auth-not-enforced mirrored on the spec');
+    const inCode = await client.waitForDiagnostics(ordersUri, (p) => has(p.diagnostics, 'spec-auth-not-enforced', 7), 'spec-auth-not-enforced on the route');
+    const specDiag = inSpec.diagnostics.find((d) => d.code === 'spec-auth-not-enforced')!;
+    const codeDiag = inCode.diagnostics.find((d) => d.code === 'spec-auth-not-enforced')!;
+    assert.deepEqual(specDiag.range, { start: { line: 63, character: 4 }, end: { line: 63, character: 7 } });
+    assert.equal(specDiag.message, codeDiag.message);
+    assert.ok(specDiag.relatedInformation?.some((r) => r.location.uri === ordersUri && r.location.range.start.line === 7), 'the spec copy points at the route');
+    assert.ok(codeDiag.relatedInformation?.some((r) => r.location.uri === specUri && r.location.range.start.line === 7), 'the route points at the spec security requirement (line 8)');
+    // Spec-only findings live in the spec.
+    assert.ok(has(inSpec.diagnostics, 'unimplemented-operation', 42), summarise(inSpec.diagnostics).join(' '));
+  });
+
+  it('updates the code diagnostics when the spec is edited (unsaved buffer)', async () => {
+    const specFile = path.join(workDir, 'api', 'openapi.yaml');
+    const specUri = uriOf(specFile);
+    const ordersUri = uriOf(path.join(workDir, 'src', 'routes', 'orders.js'));
+    const text = fs.readFileSync(specFile, 'utf8');
+    // Make GET /orders/{id} public in the spec: the route no longer contradicts it.
+    const edited = text.replace("      operationId: getOrder\n", "      operationId: getOrder\n      security: []\n");
+    assert.notEqual(edited, text);
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: specUri, languageId: 'yaml', version: 1, text: edited } });
+    await client.waitForDiagnostics(ordersUri, (p) => !p.diagnostics.some((d) => d.code === 'spec-auth-not-enforced'), 'spec-auth-not-enforced gone from orders.js');
+    const spec = await client.waitForDiagnostics(specUri, (p) => p.version === 1 && !has(p.diagnostics, 'spec-auth-not-enforced', 63), 'no mirror left in the spec');
+    assert.ok(has(spec.diagnostics, 'unimplemented-operation', 42));
+  });
+
+  it('reports a YAML syntax error in the open spec and keeps analysing the code', async () => {
+    const specUri = uriOf(path.join(workDir, 'api', 'openapi.yaml'));
+    const searchUri = uriOf(path.join(workDir, 'src', 'routes', 'search.js'));
+    await client.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri: specUri, version: 2 },
+      contentChanges: [{ range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } }, text: '  bad: [unclosed\n' }],
+    });
+    const spec = await client.waitForDiagnostics(specUri, (p) => p.version === 2 && p.diagnostics.some((d) => d.code === 'parse-error'), 'parse-error in the spec');
+    assert.equal(spec.diagnostics.filter((d) => d.code === 'parse-error').length, 1);
+    // Code findings that do not depend on the spec are still there.
+    await client.waitForDiagnostics(searchUri, (p) => has(p.diagnostics, 'missing-auth', 12), 'missing-auth on GET /reports/daily');
+  });
+});

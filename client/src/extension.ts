@@ -13,7 +13,8 @@ import {
 
 let client: LanguageClient | undefined;
 
-const LANGUAGES = ['javascript', 'typescript', 'javascriptreact', 'typescriptreact'];
+/** Handler code, and the YAML / JSON OpenAPI documents the server checks it against. */
+const LANGUAGES = ['javascript', 'typescript', 'javascriptreact', 'typescriptreact', 'yaml', 'json', 'jsonc'];
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   // The bundled extension lives in dist/, next to the bundled server.
@@ -33,7 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       configurationSection: 'apiwarden',
       fileEvents: [
         vscode.workspace.createFileSystemWatcher('**/apiwarden.config.json'),
-        vscode.workspace.createFileSystemWatcher('**/*.{js,ts,mjs,cjs,jsx,tsx,mts,cts}'),
+        vscode.workspace.createFileSystemWatcher('**/*.{js,ts,mjs,cjs,jsx,tsx,mts,cts,yaml,yml,json}'),
       ],
     },
   };

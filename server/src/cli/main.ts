@@ -240,7 +240,7 @@ async function routes(argv: string[], io: CliIO): Promise<number> {
   const text =
     format === 'json'
       ? formatRoutesJson(result.model.routes, { cwd: io.cwd })
-      : formatRoutesTable(result.model.routes, { cwd: io.cwd, color: values.output === undefined && shouldColor(io.stdout, env) });
+      : formatRoutesTable(result.model.routes, { cwd: io.cwd, color: values.output === undefined && shouldColor(io.stdout, env), withSpec: result.model.specs.length > 0 });
   writeOutput(io, text, values.output);
   return result.internalErrors.length > 0 ? 2 : 0;
 }

@@ -145,7 +145,7 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
     let d = directiveCache.get(file);
     if (!d) {
       if (isYamlPath(file)) {
-        const sf = specLoader.loadedFiles().find((f) => f.file === file);
+        const sf = specLoader.loaded(file);
         d = sf ? readYamlDirectives(file, sf.text, sf.lines()) : [];
       } else {
         const pf = getAst(file);
@@ -211,13 +211,16 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
     });
   }
 
-  const fixes = createFixBuilder(getAst, ev, resolver);
+  const fixes = createFixBuilder(getAst, ev, resolver, (file) => {
+    const sf = specLoader.loaded(file);
+    return sf && sf.format === 'yaml' ? { text: sf.text, lines: sf.lines() } : undefined;
+  });
   for (const rule of options.rules) {
     const setting = config.rules[rule.meta.id];
     if (setting === 'off') continue;
     const context: RuleContext = {
       model,
-      getText: (file) => getParsed(file)?.text ?? host.readFile(file),
+      getText: (file) => specLoader.loaded(file)?.text ?? getParsed(file)?.text ?? host.readFile(file),
       settings: {
         authMiddleware: config.middleware.auth,
         validationMiddleware: config.middleware.validation,

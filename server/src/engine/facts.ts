@@ -79,6 +79,8 @@ const HTTP_PACKAGES = new Set(['axios', 'got', 'node-fetch', 'undici', 'superage
 const VALIDATE_METHODS = new Set(['parse', 'parseAsync', 'safeParse', 'safeParseAsync', 'validate', 'validateAsync', 'validateSync', 'assert', 'attempt', 'cast', 'decode', 'is', 'check', 'Check', 'Decode']);
 const VERIFY_CALL = /^(verify|jwtVerify|verifyIdToken|verifyAccessToken|verifyToken|verifyJwt|verifyJWT|decodeToken|getSession|getServerSession|validateToken|introspect|authenticate|isAuthenticated)$/;
 const CREDENTIAL_COOKIE = /(token|session|jwt|auth|sid)/i;
+/** Headers that carry credentials: Authorization, tokens, API keys (`X-Api-Key`, `X-Admin-Key`), secrets. */
+const CREDENTIAL_HEADER = /^(proxy-)?authorization$|token|api-?key|(^|-)key$|secret|^x-auth\b/i;
 
 export interface RequestParams {
   req?: string;
@@ -296,7 +298,7 @@ export function analyzeFunction(
         const r = readOf(node);
         if (r) {
           facts.reads.push({ source: r.source, field: r.field, node, location: loc(node) });
-          if (r.source === 'headers' && r.field && /^(authorization|x-api-key|api-key|apikey|x-auth-token|x-access-token)$/i.test(r.field)) facts.credentialSignals.push({ what: `reads ${nodeText(pf, node)}`, location: loc(node) });
+          if (r.source === 'headers' && r.field && CREDENTIAL_HEADER.test(r.field)) facts.credentialSignals.push({ what: `reads ${nodeText(pf, node)}`, location: loc(node) });
           if (r.source === 'cookies' && r.field && CREDENTIAL_COOKIE.test(r.field)) facts.credentialSignals.push({ what: `reads ${nodeText(pf, node)}`, location: loc(node) });
           if (r.source === 'cookies' && !r.field && parent?.type !== 'VariableDeclarator') {
             /* whole cookie object: not a credential read by itself */
@@ -323,7 +325,11 @@ export function analyzeFunction(
       case 'CallExpression':
       case 'NewExpression': {
         const path = memberPath(node.callee);
-        const last = path?.[path.length - 1];
+        // `z.object({…}).parse(x)`: the method name even when the chain starts with a call.
+        const calleeNode = node.callee;
+        const last =
+          path?.[path.length - 1] ??
+          (calleeNode.type === 'MemberExpression' && !calleeNode.computed && calleeNode.property.type === 'Identifier' ? calleeNode.property.name : undefined);
         const first = path?.[0];
         const args = node.arguments as Node[];
         // Responses and rejections.
@@ -390,7 +396,7 @@ export function analyzeFunction(
           const a = args[0] && unwrap(args[0]);
           if (a && a.type === 'Literal' && typeof a.value === 'string') {
             facts.reads.push({ source: 'headers', field: a.value.toLowerCase(), node, location: loc(node) });
-            if (/^authorization$/i.test(a.value) || /token|api-key|apikey/i.test(a.value)) facts.credentialSignals.push({ what: `reads header ${a.value}`, location: loc(node) });
+            if (CREDENTIAL_HEADER.test(a.value)) facts.credentialSignals.push({ what: `reads header ${a.value}`, location: loc(node) });
           }
         }
         // Rate limiting signals.

@@ -7,9 +7,12 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Evaluator } from './evaluate';
 import type { Fix, FixBuilder, Route, SourceLocation, Step } from './model';
 import type { ModuleResolver } from './modules';
-import type { ParsedFile } from './parse';
+import type { LineIndex, ParsedFile } from './parse';
 
-export function createFixBuilder(getParsed: (file: string) => ParsedFile | undefined, ev: Evaluator, resolver: ModuleResolver): FixBuilder {
+/** A YAML spec file's text and line index, for `# apiwarden-…` comments. */
+export type YamlTextSource = (file: string) => { text: string; lines: LineIndex } | undefined;
+
+export function createFixBuilder(getParsed: (file: string) => ParsedFile | undefined, ev: Evaluator, resolver: ModuleResolver, getYaml: YamlTextSource = () => undefined): FixBuilder {
   const indentOf = (pf: ParsedFile, line: number): string => {
     const t = pf.text.slice(pf.lines.lineStart(line), pf.lines.lineEnd(line));
     return /^\s*/.exec(t)![0];
@@ -17,6 +20,16 @@ export function createFixBuilder(getParsed: (file: string) => ParsedFile | undef
   const eol = (pf: ParsedFile) => (pf.text.includes('\r\n') ? '\r\n' : '\n');
 
   const commentAbove = (loc: SourceLocation, text: string, title: string, kind: Fix['kind']): Fix | undefined => {
+    if (/\.ya?ml$/i.test(loc.file)) {
+      // The same directive as a YAML comment.
+      const y = getYaml(loc.file);
+      if (!y) return undefined;
+      const line = loc.start.line;
+      const at = y.lines.lineStart(line);
+      const indent = /^[ \t]*/.exec(y.text.slice(at, y.lines.lineEnd(line)))![0];
+      const nl = y.text.includes('\r\n') ? '\r\n' : '\n';
+      return { title, kind, edits: [{ file: loc.file, range: [at, at], newText: `${indent}${text.replace(/^\/\/ /, '# ')}${nl}` }] };
+    }
     const pf = getParsed(loc.file);
     if (!pf) return undefined;
     const line = loc.start.line;

@@ -128,6 +128,29 @@ export function findingToDiagnostic(finding: Finding, options: DiagnosticOptions
   return diagnostic;
 }
 
+/**
+ * The findings plus one copy of each finding at every place in its `alsoAt` (a cross-check
+ * finding lives on the route in code and on the operation in the spec), each copy pointing back
+ * to the primary location, so a user in either file sees it.
+ */
+export function withMirrors(findings: readonly Finding[]): Finding[] {
+  const out: Finding[] = [];
+  for (const f of findings) {
+    out.push(f);
+    for (const loc of f.alsoAt ?? []) {
+      if (loc.file === f.location.file && loc.range[0] === f.location.range[0]) continue;
+      out.push({
+        ...f,
+        location: loc,
+        alsoAt: [f.location],
+        evidence: [{ message: 'reported here too', location: f.location }, ...f.evidence],
+        // Fixes edit the primary place; they stay attached to the copy so either squiggle offers them.
+      });
+    }
+  }
+  return out;
+}
+
 /** Findings of one file as diagnostics; suppressed findings are left out. */
 export function findingsToDiagnostics(findings: readonly Finding[], options: DiagnosticOptions = {}): Diagnostic[] {
   return findings.filter((f) => !f.suppressed).map((f) => findingToDiagnostic(f, options));

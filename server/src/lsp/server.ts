@@ -30,6 +30,7 @@ import {
   findingToDiagnostic,
   fixesToCodeActions,
   pathToUri,
+  withMirrors,
   uriToPath,
 } from './convert';
 import { ruleDocPath } from '../shared/package';
@@ -49,7 +50,7 @@ interface Settings {
 }
 
 /** Source files whose changes on disk call for a new analysis. */
-export const WATCHED_SOURCE_GLOB = '**/*.{js,ts,mjs,cjs,jsx,tsx,mts,cts}';
+export const WATCHED_SOURCE_GLOB = '**/*.{js,ts,mjs,cjs,jsx,tsx,mts,cts,yaml,yml,json}';
 export const WATCHED_CONFIG_GLOB = `**/${CONFIG_FILE_NAME}`;
 
 /** The findings published for one file, and the document versions they were computed from. */
@@ -246,7 +247,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       try {
         const result = await analyzeProject({ root, config, rules: options.rules, host });
         for (const message of result.internalErrors) connection.console.error(`${root}: ${message}`);
-        for (const finding of result.findings) {
+        // Cross-check findings are shown at their route and at their spec operation.
+        for (const finding of withMirrors(result.findings)) {
           const file = finding.location.file;
           if (finding.suppressed || ownerRoot(file) !== root) continue;
           const list = findingsByFile.get(file) ?? [];

@@ -3,7 +3,8 @@
  *
  * {"version":1,"findings":[{"ruleId","severity","message","file","range":{"start":{"line","column"},
  *  "end":{"line","column"}},"route":{"method","path"}|null,"evidence":[{"message","file"?,"line"?,
- *  "column"?}],"fixes":[{"title","kind"}],"suppressed"?:{"reason"}}]}
+ *  "column"?}],"fixes":[{"title","kind"}],"alsoAt"?:[{"file","line","column"}],"suppressed"?:{"reason"}}]}
+ * `alsoAt`: the other places a cross-check finding is shown (the spec operation of a route, or the reverse).
  *
  * Files are relative to the working directory with forward slashes; lines and columns are 1-based;
  * findings are sorted by file, line, column.
@@ -20,6 +21,7 @@ export interface JsonFinding {
   route: { method: string; path: string } | null;
   evidence: JsonEvidence[];
   fixes: { title: string; kind: string }[];
+  alsoAt?: { file: string; line: number; column: number }[];
   suppressed?: { reason: string };
 }
 
@@ -46,6 +48,7 @@ export function buildJsonReport(findings: readonly Finding[], options: { cwd: st
         evidence: f.evidence.map((e) => evidenceToJson(cwd, e)),
         fixes: f.fixes.map((x) => ({ title: x.title, kind: x.kind })),
       };
+      if (f.alsoAt?.length) out.alsoAt = f.alsoAt.map((l) => ({ file: relPath(cwd, l.file), line: l.start.line, column: l.start.column }));
       if (f.suppressed) out.suppressed = { reason: f.suppressed.reason };
       return out;
     }),

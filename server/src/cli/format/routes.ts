@@ -4,7 +4,9 @@
  * JSON: {"version":1,"routes":[{"method","path","file","line","framework","handler":{"file","line"}|null,
  *   "auth":{"status","summary","evidence"},"validation":{"status","summary","uncovered","evidence"},
  *   "rateLimit":{"status","summary","evidence"},"public":{"kind","reason"}|null,
- *   "steps":[{"name","scope","roles","file","line"}]}]}
+ *   "steps":[{"name","scope","roles","file","line"}],
+ *   "spec":[{"method","path","operationId","file","line"}]}]}
+ * `spec` lists the OpenAPI operations the route implements (empty when none matches).
  */
 import type { Route, Step } from '../../engine';
 import { type Colors, colors as makeColors } from './color';
@@ -22,6 +24,7 @@ export interface JsonRoute {
   rateLimit: { status: string; summary: string; evidence: JsonEvidence[] };
   public: { kind: string; reason: string } | null;
   steps: { name: string; scope: string; roles: string[]; file: string; line: number }[];
+  spec: { method: string; path: string; operationId: string | null; file: string; line: number }[];
 }
 
 export function sortRoutes(routes: readonly Route[], cwd: string): Route[] {
@@ -71,6 +74,7 @@ export function buildRoutesJson(routes: readonly Route[], options: { cwd: string
       rateLimit: { status: r.rateLimit.status, summary: r.rateLimit.summary, evidence: ev(r.rateLimit.evidence) },
       public: r.public ? { kind: r.public.kind, reason: r.public.reason } : null,
       steps: [...r.steps, ...r.handlerChecks].map((s) => stepToJson(cwd, s)),
+      spec: r.specOperations.map((o) => ({ method: o.method, path: o.path, operationId: o.operationId ?? null, file: relPath(cwd, o.location.file), line: o.location.start.line })),
     })),
   };
 }
@@ -107,14 +111,19 @@ function cell(status: string, summary: string, tag?: string): string {
   return s === '' || s === status ? head : `${head} (${truncate(s, Math.max(12, CELL_MAX - head.length - 3))})`;
 }
 
-export function formatRoutesTable(routes: readonly Route[], options: { cwd: string; color?: boolean }): string {
+/**
+ * The table. `withSpec` adds a SPEC column (the matching operation's file:line, or `none`); the
+ * CLI turns it on when the project has OpenAPI documents.
+ */
+export function formatRoutesTable(routes: readonly Route[], options: { cwd: string; color?: boolean; withSpec?: boolean }): string {
   const { cwd } = options;
   const c = makeColors(Boolean(options.color));
   const sorted = sortRoutes(routes, cwd);
   if (sorted.length === 0) return 'No routes found.\n';
 
-  const header = ['METHOD', 'PATH', 'LOCATION', 'AUTH', 'VALIDATION', 'RATE LIMIT'];
+  const header = ['METHOD', 'PATH', 'LOCATION', 'AUTH', 'VALIDATION', 'RATE LIMIT', ...(options.withSpec ? ['SPEC'] : [])];
   const rows = sorted.map((r) => {
+    const spec = r.specOperations.map((o) => `${relPath(cwd, o.location.file)}:${o.location.start.line}${o.operationId ? ` (${o.operationId})` : ''}`).join(', ') || 'none';
     return {
       cells: [
         r.method,
@@ -123,8 +132,9 @@ export function formatRoutesTable(routes: readonly Route[], options: { cwd: stri
         cell(r.auth.status, r.public?.reason && r.auth.status === 'public' ? `${r.public.kind}: ${r.public.reason}` : r.auth.summary),
         cell(r.validation.status, r.validation.summary, r.validation.status !== 'present' ? r.validation.uncovered.join(',') : undefined),
         cell(r.rateLimit.status, r.rateLimit.summary),
+        ...(options.withSpec ? [spec] : []),
       ],
-      statuses: [undefined, undefined, undefined, r.auth.status, r.validation.status, r.rateLimit.status] as (string | undefined)[],
+      statuses: [undefined, undefined, undefined, r.auth.status, r.validation.status, r.rateLimit.status, undefined] as (string | undefined)[],
     };
   });
 
@@ -144,6 +154,8 @@ export function formatRoutesTable(routes: readonly Route[], options: { cwd: stri
   const noRateLimit = sorted.filter((r) => r.rateLimit.status === 'missing').length;
   out +=
     `\n${plural(sorted.length, 'route')}: ${noAuth} without authentication, ` +
-    `${noValidation} without validation, ${noRateLimit} without rate limiting\n`;
+    `${noValidation} without validation, ${noRateLimit} without rate limiting` +
+    (options.withSpec ? `, ${sorted.filter((r) => r.specOperations.length === 0).length} not in any OpenAPI document` : '') +
+    '\n';
   return out;
 }

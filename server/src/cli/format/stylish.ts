@@ -59,6 +59,7 @@ export function formatStylish(findings: readonly Finding[], options: StylishOpti
       const pad = ' '.repeat(indent + sevWidth + 2);
       for (const extra of lines.slice(1)) out += `${pad}${extra}\n`;
       for (const e of f.evidence) out += evidenceLine(e, cwd, pad, c);
+      for (const l of f.alsoAt ?? []) out += evidenceLine({ message: 'also shown at', location: l }, cwd, pad, c);
     }
   }
 

@@ -18,7 +18,7 @@ export function codePathKey(p: string): string | undefined {
   for (const s of p.split('/')) {
     if (!s) continue;
     if (/[*()[\]|\\]/.test(s) || /\?$/.test(s)) return undefined;
-    segs.push(s.includes(':') ? (s.startsWith(':') ? PARAM : s.replace(/:[A-Za-z_$][\w$]*/g, PARAM)) : s);
+    segs.push(s.includes(':') ? s.replace(/:[A-Za-z_$][\w$]*/g, PARAM) : s);
   }
   return '/' + segs.join('/');
 }
@@ -64,7 +64,6 @@ export function matchRoutes(specs: SpecDocument[], routes: Route[]): MatchResult
     const ops: SpecOperation[] = [];
     for (const m of methods) for (const op of index.get(`${m} ${key}`) ?? []) if (!ops.includes(op)) ops.push(op);
     if (!ops.length) continue;
-    // A route matching the prefixed and the unprefixed form of different operations: prefer exact prefix matches.
     byRoute.set(route.id, ops);
     for (const op of ops) op.routes.push(route);
   }

@@ -138,6 +138,11 @@ export class SpecLoader {
 
   constructor(private readonly options: SpecLoaderOptions) {}
 
+  /** A spec file already read, by absolute path. */
+  loaded(file: string): SpecFile | undefined {
+    return this.files.get(file) ?? undefined;
+  }
+
   /** Every spec file read so far (roots and referenced fragments). */
   loadedFiles(): SpecFile[] {
     return [...this.files.values()].filter((f): f is SpecFile => !!f);
@@ -315,7 +320,10 @@ export function buildSpecDocument(loader: SpecLoader, file: SpecFile): SpecDocum
   const version: SpecVersion | undefined = rootValue.swagger !== undefined ? (vt === '2.0' ? '2.0' : undefined) : /^3\.0(\.\d+)?$/.test(vt) ? '3.0' : /^3\.1(\.\d+)?$/.test(vt) ? '3.1' : undefined;
   const versionKey = rootValue.openapi !== undefined ? 'openapi' : 'swagger';
   if (typeof versionText !== 'string') {
-    loader.problem({ kind: 'spec-invalid', severity: 'error', message: `'${versionKey}' must be a string such as "${versionKey === 'openapi' ? '3.0.3' : '2.0'}" (YAML reads ${String(versionText)} as a number); the document is read as ${version ?? 'unsupported'}`, location: file.locateValue([versionKey]) });
+    const loc = file.locateValue([versionKey]);
+    const raw = file.text.slice(loc.range[0], loc.range[1]);
+    loader.problem({ kind: 'spec-invalid', severity: 'error', message: `'${versionKey}' must be a string: ${raw} is read as the number ${String(versionText)}; write "${versionKey === 'openapi' ? '3.0.3' : '2.0'}" (quoted)`, location: loc });
+    if (!version) return undefined;
   }
   if (!version) {
     loader.problem({ kind: 'spec-invalid', severity: 'error', message: `Unsupported ${versionKey} version '${vt}': API Warden reads Swagger 2.0 and OpenAPI 3.0 / 3.1`, location: file.locateValue([versionKey]) });
