@@ -389,3 +389,15 @@ describe('cross-check rules: look-alikes that must not fire, and one finding per
     );
   });
 });
+
+describe('OpenAPI 3.1 specifics', () => {
+  it('accepts $ref on path items (3.1 allows it) and follows them into other files', () => {
+    const r = analyzeMemory({
+      'openapi.yaml': "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    $ref: './items.yaml#/A'\n  /b:\n    $ref: '#/components/pathItems/B'\ncomponents:\n  pathItems:\n    B:\n      get:\n        responses: {'200': {description: ok}}\n",
+      'items.yaml': "A:\n  get:\n    responses:\n      '200': {description: ok}\n",
+    });
+    assert.deepEqual(findingLines(r, ['spec-invalid']), []);
+    const ops = r.model.specs[0]!.operations.map((o) => `${o.method} ${o.path} ${rel('/mem', o.location.file)}:${o.location.start.line}:${o.location.start.column}`);
+    assert.deepEqual(ops, ['GET /a items.yaml:2:3', 'GET /b openapi.yaml:11:7']);
+  });
+});

@@ -34,7 +34,12 @@ export function validateStructure(doc: SpecDocument): SpecProblem[] {
     }
     details = d;
   }
-  const errors = details.filter((e) => !(e.keyword === 'required' && e.params.missingProperty === '$ref'));
+  const errors = details.filter(
+    (e) =>
+      !(e.keyword === 'required' && e.params.missingProperty === '$ref') &&
+      // The bundled 3.1 schema forbids `$ref` on a Path Item, which OpenAPI 3.1 allows; $refs are checked on their own.
+      !((e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties') && (e.params.additionalProperty ?? e.params.unevaluatedProperty) === '$ref'),
+  );
   const paths = errors.map((e) => e.instancePath);
   const precise = errors.filter((e) => {
     if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'not' || e.keyword === 'if' || e.keyword === 'false schema') {
