@@ -24,6 +24,8 @@ export const specMissingSecurity: Rule = {
         'The document-level `security` makes authentication optional (an empty `{}` alternative) for {{count}} that set no security of their own, e.g. {{example}}: anonymous callers are accepted. Remove the `{}`, or mark the operations that are public on purpose with `x-apiwarden-public: "<why>"`.',
       undefinedScheme:
         "{{where}} requires the security scheme '{{name}}', which is not defined in {{defs}}: it protects nothing, and tools reject or ignore the requirement.",
+      noSecurityAnywhere:
+        'This document describes no security at all: no security schemes and no `security` on any of its {{count}} ({{writes}} of them change state), so it documents the whole API as public. Define the schemes the API uses and require them (document-level `security`), marking public operations with `x-apiwarden-public: "<why>"`.',
       publicWithoutReason:
         '`x-apiwarden-public` on {{method}} {{path}} gives no reason, so it does not count as a declaration; write the reason as a string, e.g. `x-apiwarden-public: "public product catalogue"`.',
     },
@@ -56,6 +58,25 @@ export const specMissingSecurity: Rule = {
         });
       };
       checkNames(doc.globalSecurity, 'The document-level `security`');
+
+      // A document that says nothing about security anywhere gets one finding, not one per operation
+      // (GitHub's published spec: 1,200 operations, no security schemes).
+      const silent = !defs.names.size && !doc.globalSecurity && doc.operations.every((op) => op.security.source === 'none');
+      if (silent) {
+        const exposed = doc.operations.filter((op) => !op.publicNature && !op.declaredPublic?.reason.trim() && op.method !== 'OPTIONS');
+        if (exposed.length) {
+          const writes = exposed.filter((op) => op.stateChanging);
+          const paths = loader.child(doc.root, 'paths');
+          report(
+            'noSecurityAnywhere',
+            paths ? loader.location(paths) : doc.root.file.locate([]),
+            { count: exposed.length === 1 ? '1 operation' : `${exposed.length} operations`, writes: writes.length },
+            writes.length ? 'error' : 'warning',
+            [...writes, ...exposed.filter((op) => !op.stateChanging)].slice(0, 10).map((op) => ({ message: `${op.method} ${op.path} has no security requirement`, location: op.location })),
+          );
+        }
+        continue;
+      }
 
       const globalOptional: SpecOperation[] = [];
       for (const op of doc.operations) {

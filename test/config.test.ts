@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { builtinRules, engineRuleIds } from '../rules';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -374,10 +375,22 @@ describe('apiwarden.schema.json agrees with parseConfig', () => {
       { publicRoutes: [{ path: '/x', why: 'y' }] },
       { middleware: { authz: [] } },
       { unknown: 1 },
+      { specs: ['api/openapi.yaml', 'specs/*.json'], allowRemoteRefs: false },
+      { specs: ['../outside.yaml'] },
+      { specs: 'openapi.yaml' },
+      { allowRemoteRefs: 'yes' },
     ];
     for (const sample of samples) {
       const ok = parseConfig(JSON.stringify(sample), FILE, BASE).errors.length === 0;
       assert.equal(validate(sample), ok, JSON.stringify(sample));
     }
+  });
+
+  it('documents every built-in rule and engine finding under "rules"', () => {
+    let dir = __dirname;
+    while (!fs.existsSync(path.join(dir, 'apiwarden.schema.json'))) dir = path.dirname(dir);
+    const schema = JSON.parse(fs.readFileSync(path.join(dir, 'apiwarden.schema.json'), 'utf8'));
+    const documented = Object.keys(schema.properties.rules.properties).sort();
+    assert.deepEqual(documented, [...builtinRules.map((r) => r.meta.id), ...engineRuleIds].sort());
   });
 });

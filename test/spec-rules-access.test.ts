@@ -666,6 +666,19 @@ paths:
 });
 
 // ---------------------------------------------------------------------------------------------
+describe('spec-missing-security: a document with no security anywhere', () => {
+  it('gets one finding at paths, not one per operation', () => {
+    const ops = Array.from({ length: 40 }, (_, i) => `  /things${i}:\n    get:\n      responses: { '200': { description: ok } }\n    delete:\n      responses: { '204': { description: gone } }\n`).join('');
+    const r = analyzeMemory({ 'openapi.yaml': `openapi: 3.0.3\ninfo: { title: T, version: "1" }\npaths:\n${ops}  /health:\n    get:\n      responses: { '200': { description: ok } }\n` }, {}, [specMissingSecurity]);
+    assert.deepEqual(findingLines(r), [
+      'openapi.yaml:3:1 spec-missing-security error This document describes no security at all: no security schemes and no `security` on any of its 80 operations (40 of them change state), so it documents the whole API as public. Define the schemes the API uses and require them (document-level `security`), marking public operations with `x-apiwarden-public: "<why>"`.',
+    ]);
+    const f = r.findings[0]!;
+    assert.equal(f.evidence.length, 10);
+    assert.match(f.evidence[0]!.message, /^DELETE \/things0 has no security requirement$/);
+  });
+});
+
 describe('suppressing spec findings in YAML', () => {
   it('a directive above the reported line suppresses it, with its reason', () => {
     const files = {
@@ -683,6 +696,9 @@ paths:
             # apiwarden-disable-next-line spec-sequential-id -- ids are per-tenant and scoped by tenant_id
             type: integer
       responses: { '200': { description: ok } }
+components:
+  securitySchemes:
+    bearer: { type: http, scheme: bearer, bearerFormat: JWT }
 `,
     };
     const r = analyzeMemory(files, {}, [specMissingSecurity, specSequentialId]);
