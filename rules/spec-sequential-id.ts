@@ -1,4 +1,4 @@
-import { isObject, pointerString, requiresAuth, type Evidence, type Rule, type RuleContext, type SpecNode, type SpecOperation } from '../server/src/engine';
+import { isObject, pointerString, requiresAuth, type Evidence, type Rule, type RuleContext, type SpecDocument, type SpecNode, type SpecOperation } from '../server/src/engine';
 
 /**
  * spec-sequential-id: object ids in paths that are integers (or digits-only strings) can be
@@ -42,7 +42,9 @@ export const specSequentialId: Rule = {
     for (const { name, hit, ops } of found.values()) {
       const location = hit.node.file.locateValue(hit.pointer);
       const evidence: Evidence[] = ops.slice(0, 10).map((o) => ({ message: `used by ${o.method} ${o.path}${requiresAuth(o.security) ? '' : ' (no authentication)'}`, location: o.location }));
-      const open = ops.find((o) => !requiresAuth(o.security) && !o.publicNature && !o.declaredPublic?.reason.trim());
+      // "Anyone can enumerate" only when the document describes security at all: in a document silent
+      // about security (spec-missing-security reports that once) the auth picture is unknown.
+      const open = ops.find((o) => !requiresAuth(o.security) && !o.publicNature && !o.declaredPublic?.reason.trim() && describesSecurity(o.spec));
       if (open) {
         context.report({ messageId: 'numericIdPublic', data: { name, kind: hit.kind, op: `${open.method} ${open.path}` }, severity: 'warning', location, route: null, evidence });
       } else {
@@ -87,4 +89,9 @@ function numericId(schema: SpecNode | undefined): NumericId | undefined {
     return { kind: `a digits-only string (pattern '${v.pattern}')`, node: schema, pointer: [...schema.pointer, 'pattern'] };
   }
   return undefined;
+}
+
+/** The document defines schemes or requires security somewhere. */
+function describesSecurity(doc: SpecDocument): boolean {
+  return doc.securitySchemes.size > 0 || !!doc.globalSecurity || doc.operations.some((o) => o.security.source === 'operation');
 }

@@ -648,6 +648,9 @@ paths:
       parameters:
         - { name: orderId, in: path, required: true, schema: { type: string, format: uuid, pattern: '^[0-9a-f-]+$' } }
       responses: { '200': { description: ok } }
+components:
+  securitySchemes:
+    bearer: { type: http, scheme: bearer }
 `,
       'schemas.yaml': `CartId:
   type:
@@ -666,6 +669,13 @@ paths:
 });
 
 // ---------------------------------------------------------------------------------------------
+describe('spec-sequential-id in a document silent about security', () => {
+  it('stays at info: the auth picture is unknown, and spec-missing-security reports the silence once', () => {
+    const r = run({ 'openapi.yaml': "openapi: 3.0.3\ninfo: { title: T, version: '1' }\npaths:\n  /carts/{cartId}:\n    get:\n      parameters:\n        - { name: cartId, in: path, required: true, schema: { type: integer } }\n      responses: { '200': { description: ok } }\n" }, specSequentialId);
+    assert.deepEqual(findingLines(r, ['spec-sequential-id']).map((l) => l.split(' ').slice(0, 3).join(' ')), ['openapi.yaml:7:69 spec-sequential-id info']);
+  });
+});
+
 describe('spec-missing-security: a document with no security anywhere', () => {
   it('gets one finding at paths, not one per operation', () => {
     const ops = Array.from({ length: 40 }, (_, i) => `  /things${i}:\n    get:\n      responses: { '200': { description: ok } }\n    delete:\n      responses: { '204': { description: gone } }\n`).join('');

@@ -79,8 +79,9 @@ export function routeTraits(method: string, path: string): RouteTraits {
   if (traits.stateChanging || method === 'GET') {
     for (const s of segs) for (const [re, label] of ABUSE_WORDS) if (!traits.abuseProne && re.test(s)) traits.abuseProne = label;
   }
-  if (traits.abuseProne === 'payment' && !traits.stateChanging) traits.abuseProne = undefined;
-  if (traits.abuseProne === 'messaging' && !traits.stateChanging) traits.abuseProne = undefined;
+  // Paying, messaging, inviting and importing are abused by sending requests; reading or revoking them is not.
+  if ((traits.abuseProne === 'payment' || traits.abuseProne === 'messaging') && !traits.stateChanging) traits.abuseProne = undefined;
+  if ((traits.abuseProne === 'invite' || traits.abuseProne === 'bulk import') && method !== 'POST' && method !== 'PUT' && method !== 'ALL') traits.abuseProne = undefined;
   return traits;
 }
 
