@@ -259,6 +259,33 @@ describe('apiwarden CLI (built dist/cli.js)', () => {
     });
   });
 
+  describe('the bundled example (README command)', () => {
+    it('examples/shop-api: exactly its documented gaps and drifts', () => {
+      const example = path.join(ROOT, 'examples', 'shop-api');
+      const findings = lintJson(example, [], 1);
+      assert.deepEqual(
+        findings.map((f) => `${f.file}:${f.range.start.line} ${f.ruleId} ${f.severity}`),
+        [
+          'openapi.yaml:134 unimplemented-operation warning',
+          'src/routes/accounts.ts:46 missing-rate-limit error',
+          'src/routes/accounts.ts:46 spec-rate-limit-not-enforced warning',
+          'src/routes/admin.ts:17 missing-auth warning',
+          'src/routes/admin.ts:17 spec-auth-not-enforced error',
+          'src/routes/admin.ts:24 missing-auth error',
+          'src/routes/admin.ts:24 missing-rate-limit warning',
+          'src/routes/admin.ts:24 spec-auth-not-enforced error',
+          'src/routes/cart.ts:24 missing-rate-limit warning',
+          'src/routes/cart.ts:34 missing-rate-limit warning',
+          'src/routes/cart.ts:34 undocumented-route warning',
+          'src/routes/checkout.ts:15 missing-rate-limit error',
+          'src/routes/checkout.ts:15 spec-rate-limit-not-enforced warning',
+          'src/routes/products.ts:27 missing-validation error',
+          'src/routes/products.ts:28 spec-validation-not-enforced warning',
+        ],
+      );
+    });
+  });
+
   describe('routes', () => {
     it('table: aligned inventory with status columns', () => {
       const r = expectCode(run(['routes'], BASIC), 0);
