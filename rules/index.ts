@@ -18,6 +18,9 @@ import { specRateLimitUndocumented } from './spec-rate-limit-undocumented';
 import { specMissingErrorResponses } from './spec-missing-error-responses';
 import { specServerInventory } from './spec-server-inventory';
 import { specDeprecatedOperation } from './spec-deprecated-operation';
+import { specUnboundedInput } from './spec-unbounded-input';
+import { specMassAssignment } from './spec-mass-assignment';
+import { specSsrfParameter } from './spec-ssrf-parameter';
 import { specValidationNotEnforced } from './spec-validation-not-enforced';
 import { suppressionWithoutReason } from './suppression-without-reason';
 import { undocumentedRoute } from './undocumented-route';
@@ -37,6 +40,9 @@ export const specRules: Rule[] = [
   specWeakSecurityScheme,
   specCredentialsInUrl,
   specInsecureTransport,
+  specUnboundedInput,
+  specMassAssignment,
+  specSsrfParameter,
   specRateLimitUndocumented,
   specMissingErrorResponses,
   specServerInventory,
