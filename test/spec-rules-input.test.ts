@@ -844,3 +844,19 @@ describe('rule pages', () => {
     });
   }
 });
+
+describe('spec-unbounded-input: path parameter strings', () => {
+  it('are info (capped by the URL length limit), while query strings stay warnings', () => {
+    const r = analyzeMemory(
+      {
+        'openapi.yaml': "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /repos/{name}:\n    get:\n      parameters:\n        - {name: name, in: path, required: true, schema: {type: string}}\n        - {name: q, in: query, schema: {type: string}}\n      responses: {'200': {description: ok}}\n",
+      },
+      {},
+      [specUnboundedInput],
+    );
+    assert.deepEqual(
+      findingLines(r).map((l) => l.split(' ').slice(0, 3).join(' ')),
+      ['openapi.yaml:7:65 spec-unbounded-input info', 'openapi.yaml:8:47 spec-unbounded-input warning'],
+    );
+  });
+});
