@@ -20,7 +20,7 @@ export const specMassAssignment: Rule = {
     },
   },
   check(context: RuleContext) {
-    const walker = context.model.specLoader as unknown as Walker;
+    const walker = context.model.specLoader;
     const places = new Places<Hit>();
     /** Judgements per body schema: a schema shared by many operations is walked once. */
     const cache = new Map<string, Hit[]>();

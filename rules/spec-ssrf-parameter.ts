@@ -19,7 +19,7 @@ export const specSsrfParameter: Rule = {
     },
   },
   check(context: RuleContext) {
-    const walker = context.model.specLoader as unknown as Walker;
+    const walker = context.model.specLoader;
     const places = new Places<Hit>();
     /** Judgements per parameter and per body schema: what many operations share is judged once. */
     const cache = new Map<string, Hit[]>();

@@ -24,7 +24,7 @@ export const specUnboundedInput: Rule = {
   },
   check(context: RuleContext) {
     const loader = context.model.specLoader;
-    const walker = loader as unknown as Walker;
+    const walker = loader;
     const places = new Places<Hit>();
     /** Findings per request schema: a schema shared by many operations is walked once. */
     const cache = new Map<string, Hit[]>();

@@ -5,6 +5,9 @@
 import { pointerString } from './source';
 import { isObject, type SpecLoader, type SpecNode } from './spec';
 
+/** What walking needs of the loader (the read side handed to rules is enough). */
+type SchemaReader = Pick<SpecLoader, 'child' | 'get' | 'deref' | 'location'>;
+
 export interface SchemaVisit {
   /** The schema (resolved). */
   node: SpecNode;
@@ -17,7 +20,7 @@ export interface SchemaVisit {
 }
 
 /** Visit `root` and every schema under it; return false from `visit` to skip a subtree. */
-export function walkSchema(loader: SpecLoader, root: SpecNode | undefined, visit: (v: SchemaVisit) => boolean | void): void {
+export function walkSchema(loader: SchemaReader, root: SpecNode | undefined, visit: (v: SchemaVisit) => boolean | void): void {
   const start = loader.deref(root);
   if (!start) return;
   const seen = new Set<string>();
