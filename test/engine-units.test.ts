@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeProject, applyEdits, defaultConfig, loadConfig, nodeFileHost, type Rule } from '../server/src/engine';
-import { joinPaths, scopeApplies } from '../server/src/engine/frameworks/express-routes';
+import { joinPaths, scopeApplies } from '../server/src/engine/frameworks/tree';
 import { discoverFiles } from '../server/src/engine/workspace';
 import { builtinRules } from '../rules';
 import { analyzeMemory, fixture, memoryHost } from './helpers';

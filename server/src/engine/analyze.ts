@@ -14,8 +14,8 @@ import { Classifier } from './classify';
 import { Evaluator } from './evaluate';
 import { readDirectives, readYamlDirectives } from './directives';
 import { createFixBuilder } from './fixes';
-import { ExpressAdapter } from './frameworks/express';
-import { buildExpressRoutes } from './frameworks/express-routes';
+import { createAdapters } from './frameworks';
+import type { RouteDraft } from './frameworks/types';
 import { nodeFileHost, type FileHost } from './host';
 import type { Directive, Finding, ParseProblem, ProjectModel, ReportDescriptor, Route, Rule, RuleContext, RuleMeta, Severity, SourceLocation } from './model';
 import { ModuleResolver } from './modules';
@@ -73,8 +73,6 @@ export const ENGINE_RULES: readonly RuleMeta[] = [
   },
 ];
 export const ENGINE_RULE_IDS: readonly string[] = ENGINE_RULES.map((r) => r.id);
-/** A file can only create or extend an app when it mentions the framework or receives one. */
-const CANDIDATE = /\bexpress\b|\bRouter\s*\(/;
 
 export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
   const t0 = Date.now();
@@ -121,15 +119,25 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
       return r && isSourceFile(r) ? r : undefined;
     },
   });
-  const express = new ExpressAdapter();
-  ev.hooks.push(express);
-
+  const adapters = createAdapters();
+  ev.hooks.push(...adapters);
+  // A file is evaluated when some framework can use it (cheap text test), or when an adapter
+  // says it defines routes by where it is (Next.js route files); its imports follow on demand.
+  const candidate = new RegExp(adapters.map((a) => a.candidate.source).join('|'));
+  const entries = new Set<string>();
+  for (const a of adapters) {
+    try {
+      for (const f of a.entryFiles?.(files, { host, root: options.root }) ?? []) entries.add(f);
+    } catch (err) {
+      internalErrors.push(`${a.framework}: finding route files failed: ${(err as Error).stack ?? err}`);
+    }
+  }
   for (const file of files) {
     const size = host.fileSize(file);
     if (size !== undefined && size > MAX_FILE_BYTES) continue;
     const text = host.readFile(file);
     if (text === undefined) continue;
-    if (!CANDIDATE.test(text)) continue;
+    if (!entries.has(file) && !candidate.test(text)) continue;
     try {
       if (!getParsed(file, text)) continue;
       ev.runModule(file);
@@ -139,6 +147,7 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
   }
 
   const classifier = new Classifier(ev, { getParsed: getAst }, config);
+  for (const a of adapters) if (a.catalogue) classifier.catalogues.push(a.catalogue);
   const specLoader = new SpecLoader({ host, roots: [options.root, ...contextPaths], allowRemoteRefs: config.allowRemoteRefs });
   const directiveCache = new Map<string, Directive[]>();
   const directivesOf = (file: string): Directive[] => {
@@ -159,19 +168,29 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
   const routes: Route[] = [];
   const allRoutes: Route[] = [];
   let apps: ProjectModel['apps'] = [];
-  try {
-    const built = buildExpressRoutes(express, classifier, ev, { getParsed: getAst });
-    apps = built.apps;
-    const seen = new Set<string>();
-    for (const d of built.drafts) {
+  const seen = new Set<string>();
+  const buildContext = { classifier, ev, getParsed: getAst, files, host, config, root: options.root };
+  for (const adapter of adapters) {
+    let drafts: RouteDraft[] = [];
+    try {
+      const built = adapter.buildRoutes(buildContext);
+      apps = [...apps, ...built.apps];
+      drafts = built.drafts;
+    } catch (err) {
+      internalErrors.push(`${adapter.framework} route model failed: ${(err as Error).stack ?? err}`);
+    }
+    for (const d of drafts) {
       if (seen.has(d.route.id)) continue;
       seen.add(d.route.id);
-      computePosture(d, config, directivesOf);
+      try {
+        computePosture(d, config, directivesOf);
+      } catch (err) {
+        internalErrors.push(`${d.route.id}: posture failed: ${(err as Error).stack ?? err}`);
+        continue;
+      }
       allRoutes.push(d.route);
       if (inScope(d.route.registration.file)) routes.push(d.route);
     }
-  } catch (err) {
-    internalErrors.push(`route model failed: ${(err as Error).stack ?? err}`);
   }
 
   // OpenAPI documents, and which route implements which operation.

@@ -7,8 +7,8 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { packageOrigin, rootCall, type Evaluator, type Value } from './evaluate';
-import { analyzeFunction, type FunctionFacts } from './facts';
-import type { Classification, Evidence, InputSource, SourceLocation, Step, StepScope } from './model';
+import { analyzeFunction, paramsFor, type FunctionFacts, type RequestParams } from './facts';
+import type { Classification, Evidence, Framework, InputSource, SourceLocation, Step, StepScope } from './model';
 import { callDisplay, nodeLocation, nodeText, unwrap, type Node, type ParsedFile } from './parse';
 import type { ApiWardenConfig } from './config';
 
@@ -18,7 +18,19 @@ export interface ClassifierHost {
 
 type Fn = Extract<Value, { kind: 'function' }>;
 
-const ALL_INPUTS: InputSource[] = ['body', 'query', 'params', 'headers', 'cookies'];
+/**
+ * A framework adapter's knowledge of its ecosystem's packages (koa-jwt, @hono/zod-validator,
+ * @nestjs/throttler…): given a value that comes from `pkg` (through its import) at `path`,
+ * its classification, or undefined when the package is not one it knows.
+ */
+export type PackageCatalogue = (
+  pkg: string,
+  path: string[],
+  value: Value,
+  name: string,
+) => { classes: Classification[]; opaque: boolean; notes: string[] } | undefined;
+
+export const ALL_INPUTS: InputSource[] = ['body', 'query', 'params', 'headers', 'cookies'];
 
 /** Packages that are well known and are none of auth / validation / rate limiting. */
 const KNOWN_OTHER: Record<string, string> = {
@@ -50,8 +62,12 @@ const RATE_NAME = /(rate.?limit|limiter|throttl|brute|slow.?down)/i;
 
 export class Classifier {
   private readonly memo = new Map<string, Classification[] & { notes?: string[]; opaque?: boolean; definition?: SourceLocation; pkg?: string }>();
-  private readonly factsMemo = new Map<Value, FunctionFacts>();
+  private readonly factsMemo = new Map<string, Map<Value, FunctionFacts>>();
   private readonly factsByStart = new Map<string, FunctionFacts>();
+  /** Catalogues contributed by framework adapters, consulted after the built-in one. */
+  readonly catalogues: PackageCatalogue[] = [];
+  /** The framework whose conventions apply to the step being classified (set per call of `step`). */
+  private framework: Framework = 'express';
 
   constructor(
     private readonly ev: Evaluator,
@@ -59,13 +75,19 @@ export class Classifier {
     private readonly config: ApiWardenConfig,
   ) {}
 
-  factsOf(fn: Fn): FunctionFacts | undefined {
-    const hit = this.factsMemo.get(fn);
+  /**
+   * What a function does with the request, read with the framework's parameter conventions
+   * (`paramsFor`), or with explicit ones (NestJS parameter decorators, guards).
+   */
+  factsOf(fn: Fn, framework: Framework = this.framework, params?: RequestParams, memoKey: string = framework): FunctionFacts | undefined {
+    let memo = this.factsMemo.get(memoKey);
+    if (!memo) this.factsMemo.set(memoKey, (memo = new Map()));
+    const hit = memo.get(fn);
     if (hit) return hit;
     const pf = this.host.getParsed(fn.file);
     if (!pf) return undefined;
-    const facts = analyzeFunction(fn, pf, this.ev);
-    this.factsMemo.set(fn, facts);
+    const facts = analyzeFunction(fn, pf, this.ev, params ?? paramsFor(framework, fn.node));
+    memo.set(fn, facts);
     this.factsByStart.set(`${fn.file}:${fn.node.range[0]}`, facts);
     return facts;
   }
@@ -76,11 +98,18 @@ export class Classifier {
   }
 
   /** Build the Step for a middleware value used at `node`. */
-  step(value: Value, node: Node, file: string, scope: StepScope, pathScope?: string): Step {
+  step(value: Value, node: Node, file: string, scope: StepScope, pathScope?: string, framework: Framework = 'express'): Step {
     const pf = this.host.getParsed(file)!;
     const location = nodeLocation(pf, node);
     const name = displayName(pf, node);
-    const r = this.classifyValue(value, name, 0);
+    const previous = this.framework;
+    this.framework = framework;
+    let r: ReturnType<Classifier['classifyValue']>;
+    try {
+      r = this.classifyValue(value, name, 0);
+    } finally {
+      this.framework = previous;
+    }
     const step: Step = {
       name,
       scope,
@@ -133,7 +162,7 @@ export class Classifier {
     return out;
   }
 
-  private classifyValue(
+  classifyValue(
     value: Value,
     name: string,
     depth: number,
@@ -143,7 +172,8 @@ export class Classifier {
     // 1. Package catalogue.
     const origin = packageOrigin(value);
     if (origin) {
-      const cat = catalogue(origin.pkg, origin.path, value, name);
+      let cat = catalogue(origin.pkg, origin.path, value, name);
+      for (const extra of this.catalogues) cat ??= extra(origin.pkg, origin.path, value, name);
       if (cat) return { ...cat, pkg: origin.pkg };
       if (KNOWN_OTHER[origin.pkg] || (origin.pkg === 'express' && origin.path.length)) {
         return { classes: [], opaque: false, notes: KNOWN_OTHER[origin.pkg] ? [KNOWN_OTHER[origin.pkg]] : [], pkg: origin.pkg };
@@ -258,7 +288,7 @@ export function functionOf(value: Value): Fn | undefined {
   return value.kind === 'function' ? value : undefined;
 }
 
-function nameClasses(name: string, why: string): Classification[] {
+export function nameClasses(name: string, why: string): Classification[] {
   const base = name.replace(/\(.*$/, '');
   const out: Classification[] = [];
   const ev: Evidence[] = [{ message: why }];
@@ -268,7 +298,7 @@ function nameClasses(name: string, why: string): Classification[] {
   return out;
 }
 
-function shortFile(file: string): string {
+export function shortFile(file: string): string {
   const parts = file.split(/[\\/]/);
   return parts.slice(-2).join('/');
 }
@@ -281,7 +311,7 @@ function displayName(pf: ParsedFile, node: Node): string {
   return nodeText(pf, u, 50);
 }
 
-function objectOption(value: Value, key: string): Value | undefined {
+export function objectOption(value: Value, key: string): Value | undefined {
   if (value.kind !== 'call') return undefined;
   for (const a of value.args) {
     if (a.kind === 'object' && a.props.has(key)) return a.props.get(key);
@@ -289,11 +319,11 @@ function objectOption(value: Value, key: string): Value | undefined {
   return undefined;
 }
 
-function isFalse(v: Value | undefined): boolean {
+export function isFalse(v: Value | undefined): boolean {
   return !!v && v.kind === 'literal' && v.value === false;
 }
 
-function pkgClass(role: Classification['role'], reason: string, _value: Value, covers?: InputSource[], confidence: Classification['confidence'] = 'high'): Classification {
+export function pkgClass(role: Classification['role'], reason: string, _value: Value, covers?: InputSource[], confidence: Classification['confidence'] = 'high'): Classification {
   return { role, confidence, source: 'package', reason, evidence: [{ message: reason }], covers };
 }
 

@@ -84,6 +84,8 @@ export interface FrameworkHooks {
   construct(callee: Value, call: CallNode, args: Value[], file: string): Value | undefined;
   /** A method call on a framework object: `app.get(…)`; return the call's result value. */
   method(obj: FrameworkObject, method: string, call: TSESTree.CallExpression, args: Value[], file: string): Value | undefined;
+  /** A property read on a framework object (`fastify.authenticate`, a decorator): its value, if known. */
+  property?(obj: FrameworkObject, prop: string, node: Node, file: string): Value | undefined;
 }
 
 export interface EvaluatorHost {
@@ -563,6 +565,12 @@ export class Evaluator {
       }
       case 'unknown':
         return obj;
+      case 'instance':
+        for (const h of this.hooks) {
+          const r = h.property?.(obj.obj, prop, node, file);
+          if (r) return r;
+        }
+        return { kind: 'member', object: obj, prop, node, file };
       default:
         return { kind: 'member', object: obj, prop, node, file };
     }

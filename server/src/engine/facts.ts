@@ -3,8 +3,11 @@
  * request inputs it reads, where they flow (sinks), checks it performs (credentials, schemas,
  * request counting) and how it rejects a request (401/403/400/429, next(err), throw).
  *
- * Framework-specific knowledge is limited to the request/response parameter names, which the
- * caller passes in (`req`/`res`/`next` for Express).
+ * Framework-specific knowledge is limited to how each framework hands the request over, which
+ * the caller passes in (`RequestParams`, see `paramsFor`): an Express-like request object
+ * (`req.body`, also Fastify's `request` and Fetch API requests: `await req.json()`,
+ * `req.headers.get()`), a response object (`res.status(401)`, `reply.code(401)`), or a context
+ * object (Koa `ctx.request.body`, `ctx.throw(401)`; Hono `c.req.json()`, `c.json(_, 401)`).
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Evaluator, FunctionNode, Value } from './evaluate';
@@ -70,6 +73,40 @@ const SOURCES: Record<string, InputSource> = {
   signedCookies: 'cookies',
 };
 
+/** Koa context shortcuts to request parts (`ctx.body` is the response body, not input). */
+const KOA_CTX_PARTS: Record<string, InputSource> = { query: 'query', querystring: 'query', params: 'params', headers: 'headers', header: 'headers' };
+/** Fetch API body readers: `await req.json()`. */
+const BODY_READERS = new Set(['json', 'formData', 'text', 'arrayBuffer', 'blob']);
+/** @fastify/sensible reply helpers and httpErrors. */
+const SENSIBLE_ERRORS: Record<string, number> = { unauthorized: 401, forbidden: 403, tooManyRequests: 429, badRequest: 400 };
+/** Hono context responders whose second argument is the status. */
+const HONO_RESPONDERS = new Set(['json', 'text', 'body', 'html', 'newResponse']);
+/** Where frameworks keep the authenticated identity: ctx.state.user (Koa), c.get('jwtPayload') (Hono). */
+const CREDENTIAL_STATE = /^(user|auth|session|jwtPayload|jwt|token|claims|identity|principal|currentUser|account)$/;
+const ROLE_PROP = /^(role|roles|isAdmin|admin|permissions|scope|scopes)$/;
+/** Identity calls of session / auth providers (matched with IDENTITY_PACKAGES through the import). */
+const IDENTITY_CALL = /^(auth|getServerSession|getSession|currentUser|getAuth|getUser|getToken|getIronSession|getKindeServerSession|validateRequest|verifySession|withAuth|protect|jwtVerify|verifyIdToken|requireAuth)$/;
+const IDENTITY_PACKAGES = /^(next-auth|@auth\/.*|@clerk\/.*|@supabase\/.*|better-auth|lucia|@lucia-auth\/.*|iron-session|@kinde-oss\/.*|@workos-inc\/.*|firebase-admin|@fastify\/jwt|@auth0\/.*|@hono\/auth-js|@hono\/clerk-auth)$/;
+
+function isIdent(n: Node, name: string): boolean {
+  const u = unwrap(n);
+  return u.type === 'Identifier' && u.name === name;
+}
+
+/** `{ status: 401 }` as a Response init. */
+function statusOption(n: Node | undefined): number | undefined {
+  if (!n) return undefined;
+  const u = unwrap(n);
+  if (u.type !== 'ObjectExpression') return undefined;
+  for (const p of u.properties) {
+    if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === 'status') {
+      const v = unwrap(p.value as Node);
+      if (v.type === 'Literal' && typeof v.value === 'number') return v.value;
+    }
+  }
+  return undefined;
+}
+
 const SANITIZERS = new Set(['Number', 'parseInt', 'parseFloat', 'Boolean', 'encodeURIComponent', 'escape', 'isValidObjectId', 'uuidValidate']);
 const SQL_METHODS = new Set(['query', 'raw', '$queryRawUnsafe', '$executeRawUnsafe', 'whereRaw', 'orderByRaw', 'havingRaw', 'joinRaw', 'unsafe']);
 const FS_PACKAGES = new Set(['fs', 'fs/promises', 'fs-extra', 'graceful-fs']);
@@ -83,11 +120,54 @@ const CREDENTIAL_COOKIE = /(token|session|jwt|auth|sid)/i;
 const CREDENTIAL_HEADER = /^(proxy-)?authorization$|token|api-?key|(^|-)key$|secret|^x-auth\b/i;
 
 export interface RequestParams {
+  /** The request object: `req.body`, `request.query`, `req.json()`, `req.headers.get('x')`. */
   req?: string;
+  /** More request-like objects (Next.js route context: `context.params`). */
+  extraReqs?: string[];
+  /** The response / reply: `res.status(401)`, `reply.code(401)`, `reply.unauthorized()`. */
   res?: string;
   next?: string;
-  /** `({ body, query }, res)` destructured request parameters. */
+  /** A context object: Koa (`ctx.request.body`, `ctx.query`, `ctx.throw(401)`, `ctx.state.user`), Hono (`c.req.json()`, `c.json(_, 401)`, `c.get('jwtPayload')`). */
+  ctx?: string;
+  /** `({ body, query }, res)` destructured request parameters; NestJS `@Body() dto`. */
   destructured: Map<string, InputSource>;
+  /** Parameters that hold one request field (NestJS `@Param('id') id`). */
+  fields?: Map<string, { source: InputSource; field?: string }>;
+  /** `return false` rejects the request (NestJS guards: 403). */
+  falseRejects?: boolean;
+}
+
+/** Framework names as in the model (kept as a string here so facts stays independent of adapters). */
+export type RequestStyle = 'express' | 'fastify' | 'koa' | 'nestjs' | 'hono' | 'nextjs';
+
+/** How a function of a given framework receives the request (its parameter names). */
+export function paramsFor(style: RequestStyle, fn: FunctionNode): RequestParams {
+  const names = fn.params.map((p) => {
+    const q = p.type === 'AssignmentPattern' ? p.left : p.type === 'TSParameterProperty' ? p.parameter : p;
+    return q.type === 'Identifier' ? q.name : undefined;
+  });
+  switch (style) {
+    case 'koa':
+    case 'hono':
+      return { ctx: names[0], next: names[1], destructured: new Map() };
+    case 'fastify': {
+      const base = expressParams(fn);
+      return { req: names[0], res: names[1], next: names[2], destructured: base.destructured };
+    }
+    case 'nextjs': {
+      // App Router: (request, { params }); Pages Router: (req, res); middleware: (request, event).
+      const destructured = expressParams(fn).destructured;
+      const second = fn.params[1];
+      if (second && second.type === 'ObjectPattern') {
+        for (const prop of second.properties) {
+          if (prop.type === 'Property' && !prop.computed && prop.key.type === 'Identifier' && prop.key.name === 'params' && prop.value.type === 'Identifier') destructured.set(prop.value.name, 'params');
+        }
+      }
+      return { req: names[0], res: names[1], extraReqs: names[1] ? [names[1]] : [], destructured };
+    }
+    default:
+      return expressParams(fn);
+  }
 }
 
 export function expressParams(fn: FunctionNode): RequestParams {
@@ -135,13 +215,28 @@ export function analyzeFunction(
     delegations: [],
   };
   const fn = fnValue.node;
+  const reqs = new Set([params.req, ...(params.extraReqs ?? [])].filter((x): x is string => !!x));
   const req = params.req;
-  const res = params.res;
+  let res = params.res;
   const next = params.next;
+  const ctx = params.ctx;
+  const isReqName = (name: string) => reqs.has(name);
+  /** `req`, or Koa's `ctx.request`. */
+  const isReqExpr = (n: Node): boolean => {
+    const u = unwrap(n);
+    if (u.type === 'Identifier') return isReqName(u.name);
+    return !!ctx && u.type === 'MemberExpression' && isIdent(u.object, ctx) && propertyName(u) === 'request';
+  };
+  /** Hono's `c.req` (and `c.req.raw`, a Fetch API request). */
+  const isHonoReq = (n: Node): boolean => {
+    const u = unwrap(n);
+    return !!ctx && u.type === 'MemberExpression' && isIdent(u.object, ctx) && propertyName(u) === 'req';
+  };
   // Aliases of whole request parts: `const { body } = req`, `const data = req.body`.
   const partAlias = new Map<string, InputSource>(params.destructured);
   // Tainted variables: name → input parts flowing into it.
   const tainted = new Map<string, Taint>();
+  for (const [k, v] of params.fields ?? []) tainted.set(k, [v]);
   const loc = (n: Node) => nodeLocation(pf, n);
   let hasTimingSafeEqual = false;
   let hasHmac = false;
@@ -154,6 +249,19 @@ export function analyzeFunction(
     }
   };
 
+  /** `req.nextUrl` or `new URL(req.url)`: objects whose `searchParams` are the query. */
+  const isSearchParamsHost = (n: Node): boolean => {
+    const obj = unwrap(n);
+    if (obj.type === 'MemberExpression' && propertyName(obj) === 'nextUrl' && isReqExpr(obj.object)) return true;
+    return (
+      obj.type === 'NewExpression' &&
+      obj.arguments.some((a) => {
+        const x = unwrap(a as Node);
+        return x.type === 'MemberExpression' && propertyName(x) === 'url' && (isReqExpr(x.object) || isHonoReq(x.object));
+      })
+    );
+  };
+
   /** The request part a member expression reads: `req.body`, `req.body.x`, `body.x` (alias). */
   const readOf = (n: Node): { source: InputSource; field?: string } | undefined => {
     const u = unwrap(n);
@@ -161,15 +269,68 @@ export function analyzeFunction(
     if (u.type !== 'MemberExpression') return undefined;
     const obj = unwrap(u.object);
     let prop = propertyName(u);
-    if (req && obj.type === 'Identifier' && obj.name === req && prop === undefined && u.computed) {
+    if (isReqExpr(obj) && prop === undefined && u.computed) {
       // req[part]: the factory's argument decides which part (`validate(schema, 'query')`).
       const v = calleeValue(u.property);
       prop = v.kind === 'literal' && typeof v.value === 'string' ? v.value : 'body';
     }
-    if (req && obj.type === 'Identifier' && obj.name === req && prop && SOURCES[prop]) return { source: SOURCES[prop] };
+    if (isReqExpr(obj) && prop && SOURCES[prop]) return { source: SOURCES[prop] };
+    // Koa: ctx.query, ctx.params, ctx.headers / ctx.header, ctx.querystring (ctx.body is the response).
+    if (ctx && isIdent(obj, ctx) && prop && KOA_CTX_PARTS[prop]) return { source: KOA_CTX_PARTS[prop] };
+    // Fetch API: req.nextUrl.searchParams, new URL(req.url).searchParams.
+    if (prop === 'searchParams' && isSearchParamsHost(obj)) return { source: 'query' };
+    if (obj.type === 'CallExpression' || obj.type === 'NewExpression') {
+      const c = readOfCall(obj);
+      if (c && c.field === undefined) return { source: c.source, field: prop };
+      return c;
+    }
     const inner = readOf(obj);
     if (inner && inner.field === undefined) return { source: inner.source, field: prop };
     if (inner) return inner;
+    return undefined;
+  };
+
+  /**
+   * The request part a call reads: Fetch API (`req.json()`, `req.headers.get('x')`,
+   * `searchParams.get('q')`), Hono (`c.req.json()`, `c.req.query('q')`, `c.req.param('id')`,
+   * `c.req.header('x')`), Koa (`ctx.get('x')`, `ctx.cookies.get('x')`), Next.js (`headers()`,
+   * `cookies()` from next/headers), hono/cookie `getCookie(c, 'x')`. `c.req.valid()` is not raw input.
+   */
+  const readOfCall = (u: TSESTree.CallExpression | TSESTree.NewExpression): { source: InputSource; field?: string } | undefined => {
+    if (u.type !== 'CallExpression') return undefined;
+    const callee = unwrap(u.callee);
+    const a0 = u.arguments[0] ? unwrap(u.arguments[0] as Node) : undefined;
+    const lit = a0 && a0.type === 'Literal' && typeof a0.value === 'string' ? a0.value : undefined;
+    if (callee.type === 'MemberExpression') {
+      const m = propertyName(callee);
+      const obj = unwrap(callee.object);
+      if (!m) return undefined;
+      if ((isReqExpr(obj) || (obj.type === 'MemberExpression' && propertyName(obj) === 'raw' && isHonoReq(obj.object))) && BODY_READERS.has(m)) return { source: 'body' };
+      if (isHonoReq(obj)) {
+        if (BODY_READERS.has(m) || m === 'parseBody') return { source: 'body' };
+        if (m === 'query' || m === 'queries') return { source: 'query', field: lit };
+        if (m === 'param') return { source: 'params', field: lit };
+        if (m === 'header') return { source: 'headers', field: lit?.toLowerCase() };
+        return undefined;
+      }
+      if (ctx && isIdent(obj, ctx) && m === 'get' && lit) return { source: 'headers', field: lit.toLowerCase() };
+      if (ctx && obj.type === 'MemberExpression' && isIdent(obj.object, ctx) && propertyName(obj) === 'cookies' && m === 'get') return { source: 'cookies', field: lit };
+      if (ctx && obj.type === 'MemberExpression' && isIdent(obj.object, ctx) && propertyName(obj) === 'request' && m === 'get' && lit) return { source: 'headers', field: lit.toLowerCase() };
+      if (m === 'get' || m === 'getAll' || m === 'has') {
+        // A part read through a Map-like API: req.headers.get('x'), searchParams.get('q'), req.cookies.get('s').
+        const part = obj.type === 'CallExpression' ? readOfCall(obj) : readOf(obj);
+        if (part && part.field === undefined) return { source: part.source, field: part.source === 'headers' ? lit?.toLowerCase() : lit };
+      }
+      return undefined;
+    }
+    if (callee.type === 'Identifier') {
+      const origin = packageOrigin(calleeValue(callee));
+      if (origin && origin.pkg === 'next' && origin.path[0] === 'headers' && (origin.path[1] === 'headers' || origin.path[1] === 'cookies')) return { source: origin.path[1] === 'headers' ? 'headers' : 'cookies' };
+      if (origin && origin.pkg === 'hono' && origin.path.includes('getCookie') && ctx && a0 && isIdent(a0, ctx)) {
+        const a1 = u.arguments[1] ? unwrap(u.arguments[1] as Node) : undefined;
+        return { source: 'cookies', field: a1 && a1.type === 'Literal' && typeof a1.value === 'string' ? a1.value : undefined };
+      }
+    }
     return undefined;
   };
 
@@ -196,6 +357,8 @@ export function analyzeFunction(
       case 'ObjectExpression':
         return u.properties.flatMap((p) => (p.type === 'Property' ? taintOf(p.value as Node, depth + 1) : taintOf(p.argument, depth + 1)));
       case 'CallExpression': {
+        const direct = readOfCall(u);
+        if (direct) return [direct];
         const path = memberPath(u.callee);
         const last = path?.[path.length - 1];
         if (last && SANITIZERS.has(last)) return [];
@@ -208,20 +371,27 @@ export function analyzeFunction(
   };
 
   const bindPattern = (id: Node, init: Node): void => {
-    const r = readOf(init);
     const u = unwrap(init);
+    const r = u.type === 'CallExpression' ? readOfCall(u) : readOf(init);
     if (id.type === 'Identifier') {
-      if (req && u.type === 'MemberExpression' && r && r.field === undefined) partAlias.set(id.name, r.source);
+      if ((u.type === 'MemberExpression' || u.type === 'CallExpression') && r && r.field === undefined) partAlias.set(id.name, r.source);
+      // NestJS guards: `const request = context.switchToHttp().getRequest()`.
+      if (u.type === 'CallExpression' && u.callee.type === 'MemberExpression' && propertyName(u.callee) === 'getRequest') reqs.add(id.name);
+      if (u.type === 'CallExpression' && u.callee.type === 'MemberExpression' && propertyName(u.callee) === 'getResponse') res = id.name;
       const t = taintOf(init);
       if (t.length) tainted.set(id.name, t);
       return;
     }
     if (id.type === 'ObjectPattern') {
-      const wholeReq = req && u.type === 'Identifier' && u.name === req;
+      const wholeReq = isReqExpr(u);
       for (const p of id.properties) {
         if (p.type !== 'Property') continue;
         const key = !p.computed && p.key.type === 'Identifier' ? p.key.name : undefined;
         const target = p.value.type === 'AssignmentPattern' ? p.value.left : p.value;
+        if (key === 'searchParams' && target.type === 'Identifier' && isSearchParamsHost(u)) {
+          partAlias.set(target.name, 'query');
+          continue;
+        }
         if (wholeReq && key && SOURCES[key]) {
           if (target.type === 'Identifier') partAlias.set(target.name, SOURCES[key]);
           else if (target.type === 'ObjectPattern') {
@@ -271,6 +441,18 @@ export function analyzeFunction(
     return undefined;
   };
 
+  /** The request part an expression is (a member read, a call read, or an alias). */
+  const partOf = (n: Node): { source: InputSource; field?: string } | undefined => {
+    const u = unwrap(n);
+    return u.type === 'CallExpression' ? readOfCall(u) ?? readOf(u) : readOf(u);
+  };
+
+  const noteRead = (r: { source: InputSource; field?: string }, node: Node): void => {
+    facts.reads.push({ source: r.source, field: r.field, node, location: loc(node) });
+    if (r.source === 'headers' && r.field && CREDENTIAL_HEADER.test(r.field)) facts.credentialSignals.push({ what: `reads ${nodeText(pf, node)}`, location: loc(node) });
+    if (r.source === 'cookies' && r.field && CREDENTIAL_COOKIE.test(r.field)) facts.credentialSignals.push({ what: `reads ${nodeText(pf, node)}`, location: loc(node) });
+  };
+
   const body = fn.body;
   walk(body, (node, parent) => {
     switch (node.type) {
@@ -292,22 +474,33 @@ export function analyzeFunction(
           const st = statusOf(node.right);
           if (st && st >= 400) facts.rejections.push({ status: st, how: `${res}.statusCode = ${st}`, location: loc(node) });
         }
+        // Koa: ctx.status = 401 (ctx.response.status = 401).
+        if (ctx && node.left.type === 'MemberExpression' && propertyName(node.left) === 'status') {
+          const o = unwrap(node.left.object);
+          if (isIdent(o, ctx) || (o.type === 'MemberExpression' && isIdent(o.object, ctx) && propertyName(o) === 'response')) {
+            const st = statusOf(node.right);
+            if (st && st >= 400) facts.rejections.push({ status: st, how: `${nodeText(pf, node.left, 30)} = ${st}`, location: loc(node) });
+            if (st === 429) facts.rateSignals.push({ what: 'responds 429', location: loc(node) });
+          }
+        }
         break;
       case 'MemberExpression': {
         if (parent && parent.type === 'MemberExpression' && parent.object === node) break; // counted at the outermost
+        // `req.headers.get('x')`: the call is the read (counted below), not `req.headers.get`.
+        if (parent && parent.type === 'CallExpression' && parent.callee === node && /^(get|getAll|has|json|text|formData|arrayBuffer|blob)$/.test(propertyName(node) ?? '')) break;
+        // Reads through a call result (`c.req.query().q`, `(await req.json()).email`) are counted on the call.
+        if (unwrap(node.object).type === 'CallExpression') break;
         const r = readOf(node);
-        if (r) {
-          facts.reads.push({ source: r.source, field: r.field, node, location: loc(node) });
-          if (r.source === 'headers' && r.field && CREDENTIAL_HEADER.test(r.field)) facts.credentialSignals.push({ what: `reads ${nodeText(pf, node)}`, location: loc(node) });
-          if (r.source === 'cookies' && r.field && CREDENTIAL_COOKIE.test(r.field)) facts.credentialSignals.push({ what: `reads ${nodeText(pf, node)}`, location: loc(node) });
-          if (r.source === 'cookies' && !r.field && parent?.type !== 'VariableDeclarator') {
-            /* whole cookie object: not a credential read by itself */
-          }
-        }
+        if (r) noteRead(r, node);
         const path = memberPath(node);
-        if (req && path && path[0] === req && path.length >= 2) {
+        // Koa: ctx.state.user; Hono: c.var.user.
+        if (ctx && path && path[0] === ctx && path.length >= 3 && (path[1] === 'state' || path[1] === 'var') && CREDENTIAL_STATE.test(path[2])) {
+          if (path.length >= 4 && ROLE_PROP.test(path[3])) facts.roleSignals.push({ what: `checks ${path.join('.')}`, location: loc(node) });
+          facts.credentialSignals.push({ what: `reads ${path.slice(0, 3).join('.')}`, location: loc(node) });
+        }
+        if (path && isReqName(path[0]) && path.length >= 2) {
           if (path[1] === 'user' || path[1] === 'auth' || path[1] === 'session') {
-            if (path.length >= 3 && /^(role|roles|isAdmin|admin|permissions|scope|scopes)$/.test(path[2])) facts.roleSignals.push({ what: `checks ${path.join('.')}`, location: loc(node) });
+            if (path.length >= 3 && ROLE_PROP.test(path[2])) facts.roleSignals.push({ what: `checks ${path.join('.')}`, location: loc(node) });
             facts.credentialSignals.push({ what: `reads ${path.slice(0, 3).join('.')}`, location: loc(node) });
           }
           if (path[1] === 'signedCookies') facts.credentialSignals.push({ what: `reads ${path.join('.')}`, location: loc(node) });
@@ -317,6 +510,16 @@ export function analyzeFunction(
       case 'Identifier':
         if (partAlias.has(node.name) && parent && parent.type !== 'MemberExpression' && parent.type !== 'VariableDeclarator' && parent.type !== 'Property') {
           facts.reads.push({ source: partAlias.get(node.name)!, node, location: loc(node) });
+        }
+        break;
+      case 'ReturnStatement':
+        // NestJS guards: `return false` (or `return !!user` style falsy results) answers 403.
+        if (params.falseRejects && node.argument) {
+          const a = unwrap(node.argument);
+          if (a.type === 'Literal' && a.value === false) facts.rejections.push({ status: 403, how: 'canActivate returns false (403)', location: loc(node) });
+          else if (a.type === 'UnaryExpression' || a.type === 'LogicalExpression' || a.type === 'BinaryExpression' || a.type === 'CallExpression' || a.type === 'MemberExpression' || a.type === 'Identifier') {
+            facts.rejections.push({ status: 403, how: `canActivate returns ${nodeText(pf, a, 30)} (403 when falsy)`, location: loc(node) });
+          }
         }
         break;
       case 'ThrowStatement':
@@ -333,17 +536,72 @@ export function analyzeFunction(
         const first = path?.[0];
         const args = node.arguments as Node[];
         // Responses and rejections.
+        const reject = (st: number | undefined, how: string) => {
+          if (st !== undefined && st < 400) return;
+          facts.rejections.push({ status: st, how, location: loc(node) });
+          if (st === 429) facts.rateSignals.push({ what: `responds 429`, location: loc(node) });
+        };
         if (res && first === res && path) {
           const m = path[path.length - 1];
-          if (m === 'status' || m === 'sendStatus' || m === 'writeHead') {
+          if (m === 'status' || m === 'sendStatus' || m === 'writeHead' || m === 'code') {
             const st = statusOf(args[0]);
-            if (st !== undefined) {
-              if (st >= 400) facts.rejections.push({ status: st, how: `${res}.${m}(${st})`, location: loc(node) });
-              if (st === 429) facts.rateSignals.push({ what: `responds 429`, location: loc(node) });
-            }
+            if (st !== undefined) reject(st, `${res}.${m}(${st})`);
           }
+          // @fastify/sensible: reply.unauthorized(), reply.forbidden(), reply.tooManyRequests().
+          if (path.length === 2 && SENSIBLE_ERRORS[m]) reject(SENSIBLE_ERRORS[m], `${res}.${m}()`);
           if (m === 'redirect') addSink('redirect', `${res}.redirect`, node, args[args.length - 1]);
           if (m === 'sendFile' || m === 'download') addSink('path', `${res}.${m}`, node, args[0]);
+        }
+        if (path && path.length >= 2 && path[path.length - 2] === 'httpErrors' && SENSIBLE_ERRORS[last ?? '']) reject(SENSIBLE_ERRORS[last!], `${path.join('.')}()`);
+        if (ctx && first === ctx && path) {
+          const m = path[path.length - 1];
+          // Koa: ctx.throw(401), ctx.assert(user, 401); Hono: c.json(body, 401), c.text(…, 403), c.status(401).
+          if (path.length === 2 && m === 'throw') reject(statusOf(args[0]) ?? throwStatus(args[0]), `${ctx}.throw(${nodeText(pf, args[0] ?? node, 20)})`);
+          if (path.length === 2 && m === 'assert') reject(statusOf(args[1]), `${ctx}.assert(…, ${args[1] ? nodeText(pf, args[1], 10) : ''})`);
+          if (path.length === 2 && m === 'status') reject(statusOf(args[0]), `${ctx}.status(${args[0] ? nodeText(pf, args[0], 10) : ''})`);
+          if (path.length === 2 && HONO_RESPONDERS.has(m)) {
+            const st = statusOf(args[1]) ?? statusOption(args[1]);
+            if (st !== undefined) reject(st, `${ctx}.${m}(…, ${st})`);
+          }
+          if (path.length === 2 && m === 'redirect') {
+            reject(undefined, `${ctx}.redirect(${args[0] ? nodeText(pf, args[0], 30) : ''})`);
+            addSink('redirect', `${ctx}.redirect`, node, args[0]);
+          }
+          // Hono: c.get('jwtPayload'), c.get('user'), c.get('session').
+          if (path.length === 2 && m === 'get') {
+            const a = args[0] && unwrap(args[0]);
+            if (a && a.type === 'Literal' && typeof a.value === 'string' && CREDENTIAL_STATE.test(a.value)) facts.credentialSignals.push({ what: `reads ${nodeText(pf, node, 40)}`, location: loc(node) });
+          }
+        }
+        // Fetch API responses: new Response(…, { status: 401 }), NextResponse.json(…, { status: 403 }), Response.json(…).
+        if (path && (path[0] === 'Response' || path[0] === 'NextResponse') && (path.length === 1 || /^(json|error)$/.test(last ?? ''))) {
+          const st = statusOption(args[1]);
+          if (st !== undefined) reject(st, `${path.join('.')}(…, { status: ${st} })`);
+        }
+        // A redirect to sign in: NextResponse.redirect(…), redirect() from next/navigation, Response.redirect(…).
+        if (path && ((path.length === 2 && (path[0] === 'NextResponse' || path[0] === 'Response') && last === 'redirect') || (path.length === 1 && (last === 'redirect' || last === 'permanentRedirect') && packageOrigin(calleeValue(node.callee))?.pkg === 'next'))) {
+          reject(undefined, `${path.join('.')}(${args[0] ? nodeText(pf, args[0], 30) : ''})`);
+        }
+        // Reads through calls: req.json(), c.req.query('q'), ctx.get('authorization'), headers().
+        if (node.type === 'CallExpression') {
+          const r = readOfCall(node);
+          if (r) noteRead(r, node);
+        }
+        // Session and identity providers: auth(), getServerSession(), currentUser(), supabase.auth.getUser(), request.jwtVerify().
+        if (node.type === 'CallExpression' && last && IDENTITY_CALL.test(last)) {
+          const origin = packageOrigin(calleeValue(node.callee));
+          if (origin && IDENTITY_PACKAGES.test(origin.pkg)) {
+            facts.credentialSignals.push({ what: `calls ${nodeText(pf, node.callee, 40)}() from ${origin.pkg}`, location: loc(node) });
+            // Clerk's auth.protect() / auth().protect() rejects anonymous requests itself.
+            if (last === 'protect') reject(401, `${nodeText(pf, node.callee, 40)}() rejects anonymous requests`);
+          }
+        }
+        if (node.type === 'CallExpression' && last === 'protect' && node.callee.type === 'MemberExpression' && unwrap(node.callee.object).type === 'CallExpression') {
+          const origin = packageOrigin(calleeValue(node.callee));
+          if (origin && IDENTITY_PACKAGES.test(origin.pkg)) {
+            facts.credentialSignals.push({ what: `calls ${nodeText(pf, node.callee, 40)}() from ${origin.pkg}`, location: loc(node) });
+            reject(401, `${nodeText(pf, node.callee, 40)}() rejects anonymous requests`);
+          }
         }
         if (next && first === next && path?.length === 1 && args.length >= 1) {
           const a = unwrap(args[0]);
@@ -361,11 +619,13 @@ export function analyzeFunction(
         if (last && VALIDATE_METHODS.has(last) && node.type === 'CallExpression') {
           const covers = new Set<InputSource>();
           for (const a of args) {
-            const r = readOf(a);
+            const r = partOf(a);
             if (r) covers.add(r.source);
             const u = unwrap(a);
-            if (u.type === 'ObjectExpression') for (const p of u.properties) if (p.type === 'Property') { const rr = readOf(p.value as Node); if (rr) covers.add(rr.source); }
-            if (req && u.type === 'Identifier' && u.name === req) for (const s of ['body', 'query', 'params'] as InputSource[]) covers.add(s);
+            if (u.type === 'ObjectExpression') for (const p of u.properties) if (p.type === 'Property') { const rr = partOf(p.value as Node); if (rr) covers.add(rr.source); }
+            if (u.type === 'Identifier' && isReqName(u.name)) for (const s of ['body', 'query', 'params'] as InputSource[]) covers.add(s);
+            // Object.fromEntries(searchParams), Object.fromEntries(await req.formData())
+            if (u.type === 'CallExpression' && memberPath(u.callee)?.join('.') === 'Object.fromEntries' && u.arguments[0]) { const rr = partOf(u.arguments[0] as Node); if (rr) covers.add(rr.source); }
           }
           if (covers.size) {
             const safe = /^safeParse/.test(last);
@@ -376,7 +636,7 @@ export function analyzeFunction(
           const cv = calleeValue(node.callee);
           const origin = packageOrigin(cv);
           if (origin && /^(ajv|typia|@sinclair\/typebox|valibot|superstruct|io-ts)$/.test(origin.pkg)) {
-            const covers = args.map((a) => readOf(a)?.source).filter((s): s is InputSource => !!s);
+            const covers = args.map((a) => partOf(a)?.source).filter((s): s is InputSource => !!s);
             if (covers.length) facts.validationCalls.push({ covers, what: `${path[0]}(…) from ${origin.pkg}`, location: loc(node), checked: true });
           }
         }
@@ -389,10 +649,10 @@ export function analyzeFunction(
             facts.credentialSignals.push({ what: `calls ${path!.join('.')}${origin ? ` from ${origin.pkg}` : ''}`, location: loc(node) });
           }
         }
-        if (req && path && path[0] === req && (last === 'isAuthenticated' || last === 'isUnauthenticated')) {
+        if (path && (isReqName(path[0]) || (ctx && path[0] === ctx)) && (last === 'isAuthenticated' || last === 'isUnauthenticated')) {
           facts.credentialSignals.push({ what: `calls ${path.join('.')}()`, location: loc(node) });
         }
-        if (req && path && path[0] === req && path.length === 2 && (last === 'get' || last === 'header')) {
+        if (path && isReqName(path[0]) && path.length === 2 && (last === 'get' || last === 'header')) {
           const a = args[0] && unwrap(args[0]);
           if (a && a.type === 'Literal' && typeof a.value === 'string') {
             facts.reads.push({ source: 'headers', field: a.value.toLowerCase(), node, location: loc(node) });
@@ -400,6 +660,13 @@ export function analyzeFunction(
           }
         }
         // Rate limiting signals.
+        if (last === 'limit' && node.type === 'CallExpression' && args.length) {
+          // @upstash/ratelimit and look-alikes: `const { success } = await ratelimit.limit(ip)`.
+          const origin = packageOrigin(calleeValue(node.callee));
+          if ((origin && /rate-?limit|limiter/i.test(origin.pkg)) || /rate-?limit|limiter/i.test(path?.slice(0, -1).join('.') ?? '')) {
+            facts.rateSignals.push({ what: `counts requests with ${nodeText(pf, node.callee, 40)}(…)${origin ? ` from ${origin.pkg}` : ''}`, location: loc(node) });
+          }
+        }
         if (last === 'consume' || last === 'penalty' || last === 'incr' || last === 'incrBy' || last === 'hit') {
           const keyed = args.some((a) => { const t = nodeText(pf, a, 80); return /\.ip\b|ips|user|key|id/i.test(t); });
           if (last === 'consume' || keyed) facts.rateSignals.push({ what: `counts requests with ${nodeText(pf, node.callee, 40)}(…)`, location: loc(node) });
@@ -435,10 +702,15 @@ export function analyzeFunction(
           addSink('code', 'new Function', node, args[args.length - 1]);
         }
         // Delegation: the request handed to another function.
-        if (node.type === 'CallExpression' && req) {
-          const passesReq = args.some((a) => { const u = unwrap(a); return u.type === 'Identifier' && u.name === req; });
+        if (node.type === 'CallExpression' && (reqs.size || ctx)) {
+          const passesReq = args.some((a) => { const u = unwrap(a); return u.type === 'Identifier' && (isReqName(u.name) || u.name === ctx); });
           const passesNext = !!next && args.some((a) => { const u = unwrap(a); return u.type === 'Identifier' && u.name === next; });
-          if (passesReq && !(path && (path[0] === 'console' || /^(log|logger|debug|validationResult|matchedData)$/.test(path[0])))) {
+          if (
+            passesReq &&
+            !(path && (path[0] === 'console' || /^(log|logger|debug|validationResult|matchedData)$/.test(path[0]))) &&
+            !readOfCall(node) &&
+            !IDENTITY_PACKAGES.test(packageOrigin(calleeValue(node.callee))?.pkg ?? '')
+          ) {
             facts.delegations.push({ callee: calleeValue(node.callee), node, location: loc(node), passesReq, passesNext });
           }
         }

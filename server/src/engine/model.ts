@@ -53,7 +53,12 @@ export interface Classification {
   covers?: InputSource[];
 }
 
-export type StepScope = 'app' | 'router' | 'mount' | 'route' | 'handler';
+/**
+ * Where a step is attached: the whole app (global middleware, hooks, global guards), a router /
+ * sub-app, a Fastify plugin context, a NestJS controller class, a mount (`app.use('/x', mw, router)`),
+ * the route itself, or inside the handler.
+ */
+export type StepScope = 'app' | 'router' | 'plugin' | 'controller' | 'mount' | 'route' | 'handler';
 
 /** One thing that runs before (or inside) a route's handler. */
 export interface Step {
@@ -73,6 +78,12 @@ export interface Step {
   pathScope?: string;
   /** Short notes on why a look-alike is not counted (e.g. "reads Authorization but never rejects"). */
   notes?: string[];
+  /**
+   * The step is attached but does not run (or does not enforce) for this route: koa-jwt's
+   * `.unless()`, Fastify `config: { rateLimit: false }`, NestJS `@SkipThrottle()`, a Next.js
+   * middleware matcher that leaves the path out. Kept in the chain as evidence; posture ignores it.
+   */
+  skipped?: { reason: string; location?: SourceLocation };
 }
 
 export type SinkKind = 'sql' | 'command' | 'path' | 'url' | 'code' | 'redirect';
@@ -110,12 +121,13 @@ export interface PublicDeclaration {
   evidence: Evidence[];
 }
 
-export type Framework = 'express';
+export type Framework = 'express' | 'fastify' | 'koa' | 'nestjs' | 'hono' | 'nextjs';
+export const FRAMEWORKS: readonly Framework[] = ['express', 'fastify', 'koa', 'nestjs', 'hono', 'nextjs'];
 
 export interface AppInfo {
   id: string;
   framework: Framework;
-  /** Where the app object is created (`express()`). */
+  /** Where the app object is created (`express()`, `Fastify()`, `new Koa()`, `NestFactory.create()`…; for Next.js the app folder). */
   location: SourceLocation;
   /** Steps registered on the app that play a rate-limit role, anywhere. */
   hasRateLimiter: boolean;
@@ -127,9 +139,12 @@ export interface Route {
   id: string;
   framework: Framework;
   appId?: string;
-  /** Upper case; `ALL` for `app.all()`. */
+  /** Upper case; `ALL` for `app.all()` (and handlers that serve every method). */
   method: string;
-  /** Full path in Express syntax, every mount prefix applied, e.g. `/api/users/:id`. */
+  /**
+   * Full path in Express syntax whatever the framework (`:id` params, `*` wildcards), every
+   * mount prefix, plugin prefix, global prefix or folder applied, e.g. `/api/users/:id`.
+   */
   path: string;
   /** The registration call (`router.get(...)`), for findings. */
   registration: SourceLocation;

@@ -12,6 +12,7 @@ import type {
   Confidence,
   Directive,
   Evidence,
+  Framework,
   InputSource,
   PublicDeclaration,
   RequestInputUse,
@@ -112,6 +113,32 @@ export interface PostureInput {
   /** Lines of mounts the route is reached through (for `apiwarden-public` above a mount). */
   mountLines: Array<{ file: string; line: number }>;
   orphan: boolean;
+  /** A public declaration the framework expresses itself (NestJS `@Public()`). */
+  declaredPublic?: PublicDeclaration;
+}
+
+/**
+ * How a request part is read in a framework's own words, for messages: `req.body` (Express),
+ * `ctx.request.body` (Koa), `c.req.json()` (Hono), `@Body()` (NestJS), `request.json()` (Next.js).
+ */
+export function inputLabel(framework: Framework, source: InputSource): string {
+  const table: Partial<Record<Framework, Record<InputSource, string>>> = {
+    fastify: { body: 'request.body', query: 'request.query', params: 'request.params', headers: 'request.headers', cookies: 'request.cookies' },
+    koa: { body: 'ctx.request.body', query: 'ctx.query', params: 'ctx.params', headers: 'ctx.headers', cookies: 'ctx.cookies' },
+    hono: { body: 'c.req.json()', query: 'c.req.query()', params: 'c.req.param()', headers: 'c.req.header()', cookies: 'getCookie()' },
+    nestjs: { body: '@Body()', query: '@Query()', params: '@Param()', headers: '@Headers()', cookies: 'cookies' },
+    nextjs: { body: 'request.json()', query: 'searchParams', params: 'params', headers: 'headers()', cookies: 'cookies()' },
+  };
+  return table[framework]?.[source] ?? `req.${source}`;
+}
+
+/** One field read, in the framework's words: `req.body.email`, `c.req.query('q')`, `@Param('id')`. */
+export function fieldLabel(framework: Framework, source: InputSource, field?: string): string {
+  const base = inputLabel(framework, source);
+  if (!field) return base;
+  if (/\(\)$/.test(base) && !(framework === 'hono' && source === 'body') && !(framework === 'nextjs' && source === 'body')) return base.replace(/\(\)$/, `('${field}')`);
+  if (framework === 'nextjs' && source === 'query') return `searchParams.get('${field}')`;
+  return `${base}.${field}`;
 }
 
 export function computePosture(input: PostureInput, config: ApiWardenConfig, directivesOf: (file: string) => Directive[]): void {
@@ -158,6 +185,7 @@ function publicDeclaration(input: PostureInput, config: ApiWardenConfig, directi
       };
     }
   }
+  if (input.declaredPublic) return input.declaredPublic;
   // Inferred from the route's nature.
   const nature = publicNature(route.method, route.path, route.traits);
   if (nature) return { kind: 'inferred', reason: nature.reason, evidence: [{ message: `path ${route.path} ${nature.what}`, location: route.registration }] };
@@ -175,8 +203,15 @@ const CONF_ORDER: Confidence[] = ['low', 'medium', 'high'];
 
 function roleSteps(steps: Step[], role: Classification['role']): Array<{ step: Step; c: Classification }> {
   const out: Array<{ step: Step; c: Classification }> = [];
-  for (const s of steps) for (const c of s.classifications) if (c.role === role) out.push({ step: s, c });
+  for (const s of steps) if (!s.skipped) for (const c of s.classifications) if (c.role === role) out.push({ step: s, c });
   return out;
+}
+
+/** Steps of a role that are attached but do not run for this route, as evidence. */
+function skippedEvidence(steps: Step[], role: Classification['role']): Evidence[] {
+  return steps
+    .filter((s) => s.skipped && s.classifications.some((c) => c.role === role))
+    .map((s) => ({ message: `${s.name} (${scopeWord(s)}) does not apply to this route: ${s.skipped!.reason}`, location: s.skipped!.location ?? s.location }));
 }
 
 function scopeWord(s: Step): string {
@@ -200,7 +235,7 @@ function computeAuth(input: PostureInput): void {
     route.auth = { status: 'public', summary: `${route.public.kind}: ${route.public.reason}`, evidence: route.public.evidence };
     return;
   }
-  const evidence: Evidence[] = [];
+  const evidence: Evidence[] = skippedEvidence(route.steps, 'auth');
   // Why steps that might look like auth are not enough: look-alikes anywhere, anything on the route itself.
   for (const s of [...route.steps, ...route.lateSteps]) {
     for (const n of s.notes ?? []) {
@@ -294,7 +329,7 @@ function computeValidation(route: Route, handlerFacts: FunctionFacts[], stepFact
   }
   route.validation = {
     status: 'missing',
-    summary: `req.${uncovered.join(', req.')} read without validation`,
+    summary: `${uncovered.map((u) => inputLabel(route.framework, u)).join(', ')} read without validation`,
     evidence,
     uncovered,
   };
@@ -314,7 +349,14 @@ function computeRateLimit(route: Route): void {
   const late = roleSteps(route.lateSteps, 'rate-limit');
   route.rateLimit = {
     status: 'missing',
-    summary: late.length ? `no limiter before the handler (${late[0].step.name} is registered after it)` : 'no rate limiter in the chain',
-    evidence: late.map((l) => ({ message: `${l.step.name} is registered here, after this route`, location: l.step.location })),
+    summary: late.length
+      ? `no limiter before the handler (${late[0].step.name} is registered after it)`
+      : route.steps.some((s) => s.skipped && s.classifications.some((c) => c.role === 'rate-limit'))
+        ? 'the rate limiter is turned off for this route'
+        : 'no rate limiter in the chain',
+    evidence: [
+      ...skippedEvidence(route.steps, 'rate-limit'),
+      ...late.map((l) => ({ message: `${l.step.name} is registered here, after this route`, location: l.step.location })),
+    ],
   };
 }

@@ -4,57 +4,26 @@
  * its mounts to produce framework-neutral routes with their ordered step chains.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import type { CallNode, FrameworkHooks, FrameworkObject, Value } from '../evaluate';
+import type { CallNode, FrameworkObject, Value } from '../evaluate';
 import { unwrap, type Node } from '../parse';
+import { buildTreeRoutes, type RouteEvent, type TreeEvent, type TreeObject } from './tree';
+import type { BuildContext, FrameworkAdapter, HandlerRef } from './types';
 
 export const EXPRESS_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'all'];
 
-export interface HandlerRef {
-  value: Value;
-  node: Node;
-  file: string;
-}
+export type ExpressEvent = TreeEvent;
+export type ExpressObject = TreeObject & { framework: 'express' };
 
-export type ExpressEvent =
-  | {
-      type: 'use';
-      /** Paths as written; ['/'] when none. */
-      paths: string[];
-      pathDynamic: boolean;
-      handlers: HandlerRef[];
-      call: TSESTree.CallExpression;
-      file: string;
-    }
-  | {
-      type: 'route';
-      method: string;
-      paths: string[];
-      pathDynamic: boolean;
-      handlers: HandlerRef[];
-      call: TSESTree.CallExpression;
-      file: string;
-      /** Node to anchor findings on: from the method name to the path argument. */
-      anchor: [number, number];
-      /** For `.all()` inside `app.route(p)` chains followed by methods: acts as middleware. */
-      consumed?: boolean;
-      chainMiddleware?: HandlerRef[];
-    };
-
-export interface ExpressObject extends FrameworkObject {
-  framework: 'express';
-  kind: 'app' | 'router' | 'route';
-  events: ExpressEvent[];
-  seen: Set<string>;
-  /** Mount events (in parents) that use this object. */
-  mountedBy: Array<{ parent: ExpressObject; event: ExpressEvent }>;
-  /** For kind 'route': the owner and path of app.route(path). */
-  owner?: ExpressObject;
-  routePath?: { paths: string[]; dynamic: boolean };
-  pendingAll?: Extract<ExpressEvent, { type: 'route' }>[];
-}
-
-export class ExpressAdapter implements FrameworkHooks {
+export class ExpressAdapter implements FrameworkAdapter {
+  readonly framework = 'express' as const;
+  /** A file can only create or extend an app when it mentions the framework or receives a router. */
+  readonly candidate = /\bexpress\b|\bRouter\s*\(/;
   readonly objects: ExpressObject[] = [];
+
+  buildRoutes(ctx: BuildContext) {
+    return buildTreeRoutes(this.objects, { framework: 'express', isTreeObject: (o): o is TreeObject => o.framework === 'express' }, ctx);
+  }
+
   private readonly byNode = new Map<string, ExpressObject>();
 
   construct(callee: Value, call: CallNode, _args: Value[], file: string): Value | undefined {
@@ -87,7 +56,7 @@ export class ExpressAdapter implements FrameworkHooks {
       obj.seen.add(key);
       const owner = obj.owner!;
       const handlers = flattenHandlers(args, argNodes, file);
-      const ev: Extract<ExpressEvent, { type: 'route' }> = {
+      const ev: RouteEvent = {
         type: 'route',
         method: method.toUpperCase(),
         paths: obj.routePath!.paths,
@@ -172,7 +141,7 @@ export class ExpressAdapter implements FrameworkHooks {
   }
 }
 
-function isPathArg(v: Value, node: Node | undefined): boolean {
+export function isPathArg(v: Value, node: Node | undefined): boolean {
   if (v.kind === 'literal') return typeof v.value === 'string' || v.value instanceof RegExp;
   if (v.kind === 'array') return v.items.length > 0 && v.items.every((i) => i.kind === 'literal');
   if (node) {
@@ -182,7 +151,7 @@ function isPathArg(v: Value, node: Node | undefined): boolean {
   return false;
 }
 
-function pathsOf(v: Value | undefined): { paths: string[]; dynamic: boolean } {
+export function pathsOf(v: Value | undefined): { paths: string[]; dynamic: boolean } {
   if (!v) return { paths: ['/'], dynamic: true };
   if (v.kind === 'literal') {
     if (typeof v.value === 'string') return { paths: [v.value], dynamic: false };
@@ -201,7 +170,7 @@ function pathsOf(v: Value | undefined): { paths: string[]; dynamic: boolean } {
   return { paths: ['<dynamic>'], dynamic: true };
 }
 
-function flattenHandlers(values: Value[], nodes: Node[], file: string): HandlerRef[] {
+export function flattenHandlers(values: Value[], nodes: Node[], file: string): HandlerRef[] {
   const out: HandlerRef[] = [];
   values.forEach((v, i) => {
     const n = nodes[i] ?? nodes[nodes.length - 1];
@@ -216,7 +185,7 @@ function flattenHandlers(values: Value[], nodes: Node[], file: string): HandlerR
 }
 
 /** From the method name (`get` in `router.get`) to the end of the path argument (or the call). */
-function anchorRange(call: TSESTree.CallExpression, pathArg: Node | undefined): [number, number] {
+export function anchorRange(call: TSESTree.CallExpression, pathArg: Node | undefined): [number, number] {
   const callee = call.callee;
   const start = callee.type === 'MemberExpression' ? callee.property.range[0] : call.range[0];
   const end = pathArg ? pathArg.range[1] : callee.range[1];

@@ -1,0 +1,13 @@
+/**
+ * The framework adapters, in the order their routes are reported. Each one is independent: it
+ * records its own objects while the evaluator runs and builds its own routes.
+ */
+import { ExpressAdapter } from './express';
+import type { FrameworkAdapter } from './types';
+
+/** Fresh adapters for one analysis run (they hold the registrations they record). */
+export function createAdapters(): FrameworkAdapter[] {
+  return [new ExpressAdapter()];
+}
+
+export type { FrameworkAdapter, RouteDraft, BuildContext, HandlerRef } from './types';
