@@ -121,6 +121,7 @@ export function analyzeProject(options: AnalyzeOptions): AnalysisResult {
   });
   const adapters = createAdapters();
   ev.hooks.push(...adapters);
+  for (const a of adapters) a.attach?.({ ev, host, files, root: options.root, getParsed: getAst });
   // A file is evaluated when some framework can use it (cheap text test), or when an adapter
   // says it defines routes by where it is (Next.js route files); its imports follow on demand.
   const candidate = new RegExp(adapters.map((a) => a.candidate.source).join('|'));

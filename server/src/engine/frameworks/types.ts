@@ -43,6 +43,16 @@ export interface BuildContext {
   root: string;
 }
 
+export interface AttachContext {
+  ev: Evaluator;
+  host: FileHost;
+  /** Every source file discovered in the workspace (absolute). */
+  files: readonly string[];
+  root: string;
+  /** Parsed file (AST) or undefined when it cannot be read or parsed. */
+  getParsed(file: string): ParsedFile | undefined;
+}
+
 export interface FrameworkAdapter extends FrameworkHooks {
   readonly framework: Framework;
   /** A file can create or extend this framework's apps only if its text matches (cheap pre-filter). */
@@ -52,6 +62,12 @@ export interface FrameworkAdapter extends FrameworkHooks {
    * `@fastify/autoload` folders), evaluated even when nothing imports them.
    */
   entryFiles?(files: readonly string[], ctx: Pick<BuildContext, 'host' | 'root'>): string[];
+  /**
+   * Called once before any file is evaluated: adapters that must run code paths themselves
+   * (a Fastify plugin called with its child context, `@fastify/autoload` folders, NestJS
+   * decorators) keep the evaluator and the file host.
+   */
+  attach?(env: AttachContext): void;
   buildRoutes(ctx: BuildContext): { drafts: RouteDraft[]; apps: AppInfo[] };
   /** Packages of this framework's ecosystem (auth, validation, rate limiting), matched through imports. */
   catalogue?: PackageCatalogue;
