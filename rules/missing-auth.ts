@@ -44,7 +44,7 @@ export const missingAuth: Rule = {
       }
       for (const m of route.mounts) evidence.push({ message: 'route reached through this mount', location: m });
       const fixes: Fix[] = [];
-      const best = late ?? candidates[0];
+      const best = late ?? candidates(route.framework)[0];
       if (best) {
         const f = context.fixes.insertStep(route, best, `Add ${best.name} to ${route.method} ${route.path}`);
         if (f) fixes.push(f);

@@ -1,4 +1,4 @@
-import type { Fix, Rule, RuleContext, Step } from '../server/src/engine';
+import type { Fix, Framework, Rule, RuleContext, Step } from '../server/src/engine';
 
 /** missing-rate-limit: credential and abuse-prone routes need a limiter; apps need one at all. */
 export const missingRateLimit: Rule = {
@@ -29,7 +29,7 @@ export const missingRateLimit: Rule = {
       const kind = route.traits.credential ?? route.traits.abuseProne;
       const fixes: Fix[] = [];
       // A limiter tuned for the same kind of endpoint: login limiters for credential routes, general ones otherwise.
-      const best = limiters.find((l) => l.credential === !!route.traits.credential)?.step;
+      const best = limiters.find((l) => l.credential === !!route.traits.credential && l.framework === route.framework)?.step;
       if (best) {
         const f = context.fixes.insertStep(route, best, `Add ${best.name} to ${route.method} ${route.path}`);
         if (f) fixes.push(f);
@@ -45,16 +45,16 @@ export const missingRateLimit: Rule = {
   },
 };
 
-function limiterSteps(context: RuleContext): Array<{ step: Step; credential: boolean }> {
-  const out: Array<{ step: Step; credential: boolean }> = [];
+function limiterSteps(context: RuleContext): Array<{ step: Step; credential: boolean; framework: Framework }> {
+  const out: Array<{ step: Step; credential: boolean; framework: Framework }> = [];
   const seen = new Set<string>();
   for (const r of context.model.routes) {
     for (const s of r.steps) {
       if (s.scope !== 'route' || !s.classifications.some((c) => c.role === 'rate-limit' && c.confidence !== 'low')) continue;
       const credential = !!r.traits.credential;
-      if (seen.has(s.name + credential)) continue;
-      seen.add(s.name + credential);
-      out.push({ step: s, credential });
+      if (s.skipped || seen.has(`${s.name} ${credential} ${r.framework}`)) continue;
+      seen.add(`${s.name} ${credential} ${r.framework}`);
+      out.push({ step: s, credential, framework: r.framework });
     }
   }
   return out;

@@ -2,13 +2,27 @@
  * Small helpers shared by several rules (not a rule).
  */
 import * as path from 'node:path';
-import type { RuleContext, SourceLocation, SpecOperation, Step } from '../server/src/engine';
+import type { Framework, RuleContext, SourceLocation, SpecOperation, Step } from '../server/src/engine';
 
-/** The project's own steps of a role, most used first (route-level ones are the easiest to copy). */
-export function projectSteps(context: RuleContext, role: 'auth' | 'rate-limit'): Step[] {
+/**
+ * The project's own steps of a role, most used first (route-level ones are the easiest to copy),
+ * per framework: a Koa middleware is no fix for an Express route. Returns a lookup by framework.
+ */
+export function projectSteps(context: RuleContext, role: 'auth' | 'rate-limit'): (framework: Framework) => Step[] {
+  const memo = new Map<Framework, Step[]>();
+  return (framework) => {
+    let hit = memo.get(framework);
+    if (!hit) memo.set(framework, (hit = collectSteps(context, role, framework)));
+    return hit;
+  };
+}
+
+function collectSteps(context: RuleContext, role: 'auth' | 'rate-limit', framework: Framework): Step[] {
   const counts = new Map<string, { step: Step; n: number }>();
   for (const r of context.model.routes) {
+    if (r.framework !== framework) continue;
     for (const s of r.steps) {
+      if (s.skipped) continue;
       if (!s.classifications.some((c) => c.role === role && c.confidence !== 'low')) continue;
       const e = counts.get(s.name);
       if (e) e.n++;

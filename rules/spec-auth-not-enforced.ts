@@ -36,7 +36,7 @@ export const specAuthNotEnforced: Rule = {
           ...(route.public?.evidence ?? []).filter((e) => !route.auth.evidence.some((a) => a.message === e.message && a.location?.range[0] === e.location?.range[0])),
         ];
         const fixes: Fix[] = [];
-        const best = missing ? candidates[0] : undefined;
+        const best = missing ? candidates(route.framework)[0] : undefined;
         if (best) {
           const f = context.fixes.insertStep(route, best, `Add ${best.name} to ${route.method} ${route.path} (the spec requires ${schemesText(op)})`);
           if (f) fixes.push(f);

@@ -27,8 +27,9 @@ export const specRateLimitNotEnforced: Rule = {
         const doc = documentedLimit(context, op);
         if (!doc) continue;
         const fixes: Fix[] = [];
-        if (limiters[0]) {
-          const f = context.fixes.insertStep(route, limiters[0], `Add ${limiters[0].name} to ${route.method} ${route.path}`);
+        const limiter = limiters(route.framework)[0];
+        if (limiter) {
+          const f = context.fixes.insertStep(route, limiter, `Add ${limiter.name} to ${route.method} ${route.path}`);
           if (f) fixes.push(f);
         }
         const sup = context.fixes.suppress(route.registration, 'spec-rate-limit-not-enforced');
