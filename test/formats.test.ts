@@ -568,4 +568,12 @@ describe('routes formats', () => {
     }
     assert.match(out, /3 routes: 0 without authentication, 1 without validation, 2 without rate limiting/);
   });
+
+  it('table shows a FRAMEWORK column only when the project mixes frameworks', () => {
+    const mixed: Route[] = [ROUTES[0], { ...ROUTES[1], framework: 'nestjs' }];
+    const lines = formatRoutesTable(mixed, { cwd: CWD, color: false }).split('\n');
+    assert.match(lines[0], /^FRAMEWORK\s+METHOD\s+PATH\s+LOCATION\s+AUTH/);
+    assert.deepEqual(lines.slice(1, 3).map((l) => l.split(/\s+/)[0]).sort(), ['express', 'nestjs']);
+    assert.doesNotMatch(formatRoutesTable([ROUTES[0], ROUTES[1]], { cwd: CWD, color: false }), /FRAMEWORK/);
+  });
 });

@@ -121,11 +121,14 @@ export function formatRoutesTable(routes: readonly Route[], options: { cwd: stri
   const sorted = sortRoutes(routes, cwd);
   if (sorted.length === 0) return 'No routes found.\n';
 
-  const header = ['METHOD', 'PATH', 'LOCATION', 'AUTH', 'VALIDATION', 'RATE LIMIT', ...(options.withSpec ? ['SPEC'] : [])];
+  // A FRAMEWORK column when the project mixes frameworks (an Express gateway beside a NestJS service).
+  const mixed = new Set(sorted.map((r) => r.framework)).size > 1;
+  const header = [...(mixed ? ['FRAMEWORK'] : []), 'METHOD', 'PATH', 'LOCATION', 'AUTH', 'VALIDATION', 'RATE LIMIT', ...(options.withSpec ? ['SPEC'] : [])];
   const rows = sorted.map((r) => {
     const spec = r.specOperations.map((o) => `${relPath(cwd, o.location.file)}:${o.location.start.line}${o.operationId ? ` (${o.operationId})` : ''}`).join(', ') || 'none';
     return {
       cells: [
+        ...(mixed ? [r.framework] : []),
         r.method,
         r.path,
         `${relPath(cwd, r.registration.file)}:${r.registration.start.line}`,
@@ -134,7 +137,7 @@ export function formatRoutesTable(routes: readonly Route[], options: { cwd: stri
         cell(r.rateLimit.status, r.rateLimit.summary),
         ...(options.withSpec ? [spec] : []),
       ],
-      statuses: [undefined, undefined, undefined, r.auth.status, r.validation.status, r.rateLimit.status, undefined] as (string | undefined)[],
+      statuses: [...(mixed ? [undefined] : []), undefined, undefined, undefined, r.auth.status, r.validation.status, r.rateLimit.status, undefined] as (string | undefined)[],
     };
   });
 
@@ -147,7 +150,7 @@ export function formatRoutesTable(routes: readonly Route[], options: { cwd: stri
 
   let out = line(header, (_i, t) => c.bold(t));
   for (const r of rows) {
-    out += line(r.cells, (i, t) => (r.statuses[i] ? statusColor(c, r.statuses[i]!)(t) : i === 2 ? c.dim(t) : t));
+    out += line(r.cells, (i, t) => (r.statuses[i] ? statusColor(c, r.statuses[i]!)(t) : i === (mixed ? 3 : 2) ? c.dim(t) : t));
   }
   const noAuth = sorted.filter((r) => r.auth.status === 'missing').length;
   const noValidation = sorted.filter((r) => r.validation.status === 'missing').length;
