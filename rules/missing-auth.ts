@@ -30,7 +30,7 @@ export const missingAuth: Rule = {
       const lookAlike = [...route.steps, ...route.lateSteps].find((s) => !s.classifications.length && s.notes?.some((n) => LOOK_ALIKE.test(n)));
       const base = { method: route.method, path: route.path };
       const evidence: Evidence[] = [...route.auth.evidence];
-      const chain = route.steps.length ? `chain: ${route.steps.map((s) => s.name).join(' → ')}` : 'no middleware at all';
+      const chain = route.steps.length ? `chain: ${route.steps.map((s) => (s.skipped ? `${s.name} (skipped here)` : s.name)).join(' → ')}` : 'no middleware at all';
       let messageId = 'missing';
       let data: Record<string, string> = { ...base, chain };
       if (late) {
