@@ -471,6 +471,10 @@ export class Evaluator {
         return this.eval(node.expression, env);
       case 'AwaitExpression':
         return this.eval(node.argument, env);
+      case 'UnaryExpression':
+        // `void app.register(…)` (floating-promise lint style) still registers.
+        if (node.operator === 'void') this.eval(node.argument, env);
+        return UNKNOWN;
       case 'SequenceExpression': {
         let v: Value = UNKNOWN;
         for (const e of node.expressions) v = this.eval(e, env);
@@ -657,11 +661,14 @@ export class Evaluator {
       if (r) return r;
     }
     if (callee.kind === 'function') {
-      const memo = this.callMemo.get(node);
+      // A call that receives a framework object registers on it: never answer it from a memo
+      // made by an earlier run of the same code with other (or unknown) arguments.
+      const receivesInstance = args.some((a) => a.kind === 'instance');
+      const memo = receivesInstance ? undefined : this.callMemo.get(node);
       if (memo) return memo;
       const r = this.callFunction(callee, args, node);
       const result: Value = r.kind === 'unknown' ? { kind: 'call', callee, node, file, args } : r;
-      this.callMemo.set(node, result);
+      if (!receivesInstance) this.callMemo.set(node, result);
       return result;
     }
     if (callee.kind === 'class' && node.type === 'NewExpression') {
