@@ -51,6 +51,11 @@ export interface Classification {
   evidence: Evidence[];
   /** For validation: which request parts it validates. */
   covers?: InputSource[];
+  /**
+   * For validation: it checks the properties it declares but lets undeclared ones through to the
+   * handler (NestJS `ValidationPipe` without `whitelist`), so binding the body writes them too.
+   */
+  acceptsUndeclared?: { reason: string; location?: SourceLocation };
 }
 
 /**
@@ -101,6 +106,8 @@ export interface RequestInputUse {
   field?: string;
   location: SourceLocation;
   sinks: SinkUse[];
+  /** Where the whole part (no field) is handed on as a value: `repo.save(dto)`, `{ ...req.body }`. */
+  handedOn?: SourceLocation;
 }
 
 export type AuthStatus = 'present' | 'missing' | 'public' | 'unknown';
