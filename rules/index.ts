@@ -2,6 +2,7 @@
  * The built-in rules. Front ends (CLI, language server) hand this list to the engine.
  */
 import { ENGINE_RULE_IDS, type Rule } from '../server/src/engine';
+import { massAssignment } from './mass-assignment';
 import { missingAuth } from './missing-auth';
 import { missingRateLimit } from './missing-rate-limit';
 import { missingValidation } from './missing-validation';
@@ -27,7 +28,7 @@ import { undocumentedRoute } from './undocumented-route';
 import { unimplementedOperation } from './unimplemented-operation';
 
 /** Code rules: they read the route model built from handler code. */
-export const codeRules: Rule[] = [missingAuth, missingValidation, missingRateLimit];
+export const codeRules: Rule[] = [missingAuth, missingValidation, missingRateLimit, massAssignment];
 
 /** Cross-check rules: code routes held against the OpenAPI operations they implement. */
 export const crossCheckRules: Rule[] = [specAuthNotEnforced, specAuthUndocumented, specValidationNotEnforced, specRateLimitNotEnforced, undocumentedRoute, unimplementedOperation];

@@ -62,6 +62,8 @@ export interface FunctionFacts {
   signatureChecks: Signal[];
   /** Calls that receive the whole request and that we followed or could not follow. */
   delegations: Array<{ callee: Value; node: TSESTree.CallExpression; location: SourceLocation; passesReq: boolean; passesNext: boolean }>;
+  /** A whole request part handed on as a value: `repo.save(dto)`, `{ ...req.body }`, `Object.assign(user, body)`. */
+  wholeUses: Array<{ source: InputSource; location: SourceLocation }>;
 }
 
 const SOURCES: Record<string, InputSource> = {
@@ -212,6 +214,7 @@ export function analyzeFunction(
     rateSignals: [],
     checksValidationResult: false,
     signatureChecks: [],
+    wholeUses: [],
     delegations: [],
   };
   const fn = fnValue.node;
@@ -492,6 +495,7 @@ export function analyzeFunction(
         if (unwrap(node.object).type === 'CallExpression') break;
         const r = readOf(node);
         if (r) noteRead(r, node);
+        if (r && r.field === undefined && parent && ((parent.type === 'CallExpression' && parent.callee !== node) || parent.type === 'SpreadElement' || parent.type === 'NewExpression')) facts.wholeUses.push({ source: r.source, location: loc(node) });
         const path = memberPath(node);
         // Koa: ctx.state.user; Hono: c.var.user.
         if (ctx && path && path[0] === ctx && path.length >= 3 && (path[1] === 'state' || path[1] === 'var') && CREDENTIAL_STATE.test(path[2])) {
@@ -510,6 +514,7 @@ export function analyzeFunction(
       case 'Identifier':
         if (partAlias.has(node.name) && parent && parent.type !== 'MemberExpression' && parent.type !== 'VariableDeclarator' && parent.type !== 'Property') {
           facts.reads.push({ source: partAlias.get(node.name)!, node, location: loc(node) });
+          if (parent.type === 'CallExpression' || parent.type === 'SpreadElement' || parent.type === 'NewExpression') facts.wholeUses.push({ source: partAlias.get(node.name)!, location: loc(node) });
         }
         break;
       case 'ReturnStatement':

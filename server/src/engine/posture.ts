@@ -287,6 +287,13 @@ function computeValidation(route: Route, handlerFacts: FunctionFacts[], stepFact
       }
     }
   }
+  for (const f of handlerFacts) {
+    for (const w of f.wholeUses) {
+      let u = uses.find((x) => x.source === w.source && x.field === undefined);
+      if (!u) uses.push((u = { source: w.source, location: w.location, sinks: [] }));
+      u.handedOn ??= w.location;
+    }
+  }
   route.inputs = uses;
   // Parts that need validation: body and query always; params, headers and cookies when they reach a sink.
   const needed = new Set<InputSource>();
