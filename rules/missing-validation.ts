@@ -1,4 +1,4 @@
-import { fieldLabel, inputLabel, type Evidence, type InputSource, type Rule, type RuleContext } from '../server/src/engine';
+import { fieldLabel, inputLabel, inputStyleOf, type Evidence, type InputSource, type Rule, type RuleContext } from '../server/src/engine';
 
 const SINK_WORDS: Record<string, string> = {
   sql: 'a SQL query',
@@ -35,9 +35,9 @@ export const missingValidation: Rule = {
         if (i.field && !list.includes(i.field)) list.push(i.field);
         bySource.set(i.source, list);
       }
-      const inputText = [...bySource].map(([s, f]) => (f.length ? `${inputLabel(route.framework, s)} (${f.slice(0, 4).join(', ')}${f.length > 4 ? ', …' : ''})` : inputLabel(route.framework, s))).join(' and ');
+      const inputText = [...bySource].map(([s, f]) => (f.length ? `${inputLabel(inputStyleOf(route), s)} (${f.slice(0, 4).join(', ')}${f.length > 4 ? ', …' : ''})` : inputLabel(inputStyleOf(route), s))).join(' and ');
       const withSink = inputs.find((i) => i.sinks.length);
-      const evidence: Evidence[] = inputs.map((i) => ({ message: `reads ${fieldLabel(route.framework, i.source, i.field)}`, location: i.location }));
+      const evidence: Evidence[] = inputs.map((i) => ({ message: `reads ${fieldLabel(inputStyleOf(route), i.source, i.field)}`, location: i.location }));
       for (const i of inputs) for (const s of i.sinks) evidence.push({ message: `flows into ${s.callee} (${SINK_WORDS[s.kind]})`, location: s.location });
       evidence.push(...route.validation.evidence);
       const fixes = [];
@@ -51,7 +51,7 @@ export const missingValidation: Rule = {
             method: route.method,
             path: route.path,
             inputs: inputText,
-            flow: fieldLabel(route.framework, withSink.source, withSink.field),
+            flow: fieldLabel(inputStyleOf(route), withSink.source, withSink.field),
             sink: `${SINK_WORDS[sink.kind]} via ${sink.callee}`,
             sinkAt: `line ${sink.location.start.line}`,
           },

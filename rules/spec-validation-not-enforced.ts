@@ -1,4 +1,4 @@
-import { fieldLabel, isObject, type InputSource, type Rule, type RuleContext, type SourceLocation, type SpecNode, type SpecOperation } from '../server/src/engine';
+import { fieldLabel, inputStyleOf, isObject, type InputSource, type Rule, type RuleContext, type SourceLocation, type SpecNode, type SpecOperation } from '../server/src/engine';
 import { opLabel, where } from './shared';
 
 /**
@@ -40,7 +40,7 @@ export const specValidationNotEnforced: Rule = {
             path: route.path,
             schema: constraint.label,
             names: constraint.label,
-            what: fieldLabel(route.framework, source, read.field),
+            what: fieldLabel(inputStyleOf(route), source, read.field),
           };
           context.report({
             messageId: source === 'body' ? 'body' : 'params',
@@ -49,7 +49,7 @@ export const specValidationNotEnforced: Rule = {
             route,
             evidence: [
               { message: `the spec declares ${constraint.label}`, location: constraint.location },
-              { message: `read without validation: ${fieldLabel(route.framework, source, read.field)}`, location: read.location },
+              { message: `read without validation: ${fieldLabel(inputStyleOf(route), source, read.field)}`, location: read.location },
               ...route.validation.evidence,
             ],
             fixes: [context.fixes.suppress(read.location, 'spec-validation-not-enforced')].filter((f): f is NonNullable<typeof f> => !!f),

@@ -5,6 +5,7 @@
  * inventory and every finding of the fixture app, and small in-memory cases per construct.
  */
 import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { AnalysisResult, Route } from '../server/src/engine';
 import { classifyRel, compilePattern, patternCovers } from '../server/src/engine/frameworks/nextjs-paths';
@@ -676,5 +677,17 @@ export const config = { matcher: paths.map((p) => p) };
       'GET /api/search apps/docs/src/app/api/search/route.ts:1 auth=missing validation=not-needed rateLimit=missing',
     ]);
     assert.equal(r.model.apps.length, 2);
+  });
+});
+
+describe('nextjs: messages name inputs the way each router reads them', () => {
+  it('Pages Router API routes say req.query, App Router route handlers say searchParams', () => {
+    const r = analyzeDir(fixture('nextjs-app'));
+    const pages = r.findings.find((f) => f.ruleId === 'missing-validation' && f.location.file.includes(`pages${path.sep}api${path.sep}legacy`));
+    assert.ok(pages, 'a missing-validation finding in pages/api/legacy');
+    assert.match(pages.message, /req\.query/);
+    assert.doesNotMatch(pages.message, /searchParams/);
+    const legacy = r.model.routes.find((x) => x.method === 'GET' && x.path === '/api/legacy/orders')!;
+    assert.match(legacy.validation.summary, /^req\.query read without validation/);
   });
 });

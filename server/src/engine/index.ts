@@ -11,5 +11,5 @@ export type { SpecDocument, SpecOperation, SpecParameter, SpecRequestBody, SpecN
 export { requiresAuth, isObject } from './openapi/spec';
 export { walkSchema, schemaTypes, type SchemaVisit } from './openapi/schema';
 export { pointerString } from './openapi/source';
-export { routeTraits, publicNature, inputLabel, fieldLabel } from './posture';
+export { routeTraits, publicNature, inputLabel, fieldLabel, inputStyleOf } from './posture';
 export { describePointer } from './openapi/spec';

@@ -132,6 +132,14 @@ export function inputLabel(framework: Framework, source: InputSource): string {
   return table[framework]?.[source] ?? `req.${source}`;
 }
 
+/**
+ * The convention a route's handler reads the request with: its framework's, except Next.js
+ * Pages Router API routes (`pages/api/**`), whose `(req, res)` handlers read `req.body` as Express does.
+ */
+export function inputStyleOf(route: Pick<Route, 'framework' | 'registration'>): Framework {
+  return route.framework === 'nextjs' && /[\\/]pages[\\/]api[\\/]/.test(route.registration.file) ? 'express' : route.framework;
+}
+
 /** One field read, in the framework's words: `req.body.email`, `c.req.query('q')`, `@Param('id')`. */
 export function fieldLabel(framework: Framework, source: InputSource, field?: string): string {
   const base = inputLabel(framework, source);
@@ -336,7 +344,7 @@ function computeValidation(route: Route, handlerFacts: FunctionFacts[], stepFact
   }
   route.validation = {
     status: 'missing',
-    summary: `${uncovered.map((u) => inputLabel(route.framework, u)).join(', ')} read without validation`,
+    summary: `${uncovered.map((u) => inputLabel(inputStyleOf(route), u)).join(', ')} read without validation`,
     evidence,
     uncovered,
   };
