@@ -9,6 +9,7 @@
  * (`compose([a, b])`), koa-unless exemptions (`jwt(...).unless({ path, ext, method })`: the step is
  * kept and marked skipped on the routes it exempts), koa2-ratelimit `max: 0` (turned off).
  */
+import { inputLabel } from '../posture';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { ALL_INPUTS } from '../classify';
 import type { CallNode, FrameworkObject, Value } from '../evaluate';
@@ -389,8 +390,7 @@ export class KoaAdapter implements FrameworkAdapter {
     if (!covers.length) {
       return { ...base, name, classifications: [], opaque: false, notes: ['koa-joi-router validate lists no request part (body, query, params, header)'] };
     }
-    const labels: Record<InputSource, string> = { body: 'ctx.request.body', query: 'ctx.query', params: 'ctx.params', headers: 'ctx.headers', cookies: 'ctx.cookies' };
-    const what = covers.map((c) => labels[c]).join(', ');
+    const what = covers.map((c) => inputLabel('koa', c)).join(', ');
     const cont = validate.props.get('continueOnError');
     if (cont && cont.kind === 'literal' && cont.value === true) {
       if (handlerChecksInvalid(handler, this.getParsed)) {

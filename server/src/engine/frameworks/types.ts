@@ -9,27 +9,18 @@
 import type { ApiWardenConfig } from '../config';
 import type { Classifier, PackageCatalogue } from '../classify';
 import type { Evaluator, FrameworkHooks, Value } from '../evaluate';
-import type { FunctionFacts } from '../facts';
 import type { FileHost } from '../host';
-import type { AppInfo, Framework, PublicDeclaration, Route } from '../model';
+import type { AppInfo, Framework } from '../model';
+import type { PostureInput } from '../posture';
 import type { Node, ParsedFile } from '../parse';
 
-export interface RouteDraft {
-  route: Route;
-  /** Facts of the handler (and helpers it hands the request to), for postures. */
-  handlerFacts: FunctionFacts[];
-  /** Facts of step bodies, for cross-checks such as express-validator's validationResult. */
-  stepFacts: FunctionFacts[];
-  /** Mount registrations (for `apiwarden-public` above a mount). */
-  mountLines: Array<{ file: string; line: number }>;
-  /** The router / plugin / controller is not reached from any app API Warden analysed. */
-  orphan: boolean;
-  /**
-   * A public declaration the framework itself expresses (NestJS `@Public()` read by the global
-   * guard, `@AllowAnonymous()`…). Comments and config still take precedence.
-   */
-  declaredPublic?: PublicDeclaration;
-}
+/**
+ * What an adapter hands the engine per route: the route, the facts behind it (handler and step
+ * bodies), mount lines for `apiwarden-public` above a mount, whether the router is reached from
+ * an app, and any public declaration the framework expresses itself (NestJS `@Public()`).
+ * Posture reads exactly this.
+ */
+export type RouteDraft = PostureInput;
 
 export interface BuildContext {
   classifier: Classifier;
