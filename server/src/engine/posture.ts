@@ -219,7 +219,8 @@ function roleSteps(steps: Step[], role: Classification['role']): Array<{ step: S
 function skippedEvidence(steps: Step[], role: Classification['role']): Evidence[] {
   return steps
     .filter((s) => s.skipped && s.classifications.some((c) => c.role === role))
-    .map((s) => ({ message: `${s.name} (${scopeWord(s)}) does not apply to this route: ${s.skipped!.reason}`, location: s.skipped!.location ?? s.location }));
+    .map((s) => ({ message: `${s.name} (${scopeWord(s)}) does not apply to this route: ${s.skipped!.reason}`, location: s.skipped!.location ?? s.location }))
+    .filter((e, i, all) => all.findIndex((x) => x.message === e.message && x.location.range[0] === e.location.range[0] && x.location.file === e.location.file) === i);
 }
 
 function scopeWord(s: Step): string {
