@@ -1,4 +1,5 @@
 import { isObject, pointerString, schemaTypes, walkSchema, type Evidence, type Rule, type RuleContext, type SchemaVisit, type Severity, type SourceLocation, type SpecDocument, type SpecNode, type SpecOperation } from '../server/src/engine';
+import { allOfMembers, isEmptySchema, keyOf, severityRank, type Walker } from './spec-helpers';
 
 /**
  * spec-mass-assignment: request bodies of POST/PUT/PATCH must not let clients set fields the
@@ -64,7 +65,6 @@ export const specMassAssignment: Rule = {
   },
 };
 
-type Walker = Parameters<typeof walkSchema>[0];
 
 interface Hit {
   kind: 'serverOwned' | 'additionalTrue' | 'additionalUnbounded' | 'openObject';
@@ -90,7 +90,7 @@ class Places<H extends { location: SourceLocation; severity: Severity }> {
       this.byPlace.set(k, { hit, op, last: op, count: 1, ops: [op] });
       return;
     }
-    if (rank(hit.severity) > rank(e.hit.severity)) {
+    if (severityRank(hit.severity) > severityRank(e.hit.severity)) {
       e.hit = hit;
       e.op = op;
     }
@@ -110,9 +110,6 @@ class Places<H extends { location: SourceLocation; severity: Severity }> {
   }
 }
 
-function rank(s: Severity): number {
-  return s === 'error' ? 2 : s === 'warning' ? 1 : 0;
-}
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -260,35 +257,9 @@ const GRANT_SEGMENTS = new Set(['member', 'membership', 'collaborator', 'invitat
 /** Server-owned names that stay server-owned when they are objects or lists. */
 const CONTAINER_NAMES = new Set(['role', 'roles', 'permissions']);
 
-const ANNOTATIONS = new Set(['title', 'description', 'example', 'examples', 'default', 'deprecated', 'externalDocs', 'xml', '$comment', 'nullable']);
 
-function isEmptySchema(v: unknown): boolean {
-  return v === true || (isObject(v) && Object.keys(v).every((k) => ANNOTATIONS.has(k) || k.startsWith('x-')));
-}
 
-function keyOf(n: SpecNode): string {
-  return n.file.file + pointerString(n.pointer);
-}
 
-/** The schema and its allOf members (recursively, $refs followed, each once). */
-function allOfMembers(walker: Walker, node: SpecNode): SpecNode[] {
-  const out: SpecNode[] = [];
-  const seen = new Set<string>();
-  const visit = (n: SpecNode) => {
-    const k = keyOf(n);
-    if (seen.has(k) || !isObject(n.value)) return;
-    seen.add(k);
-    out.push(n);
-    const list = walker.child(n, 'allOf');
-    if (!list || !Array.isArray(list.value)) return;
-    for (let i = 0; i < list.value.length; i++) {
-      const b = walker.get(list, i);
-      if (b) visit(b);
-    }
-  };
-  visit(node);
-  return out;
-}
 
 /** `The request body`, `Request body property 'address'`, `Each item of the request body`. */
 function subjectOf(path: string[]): string {

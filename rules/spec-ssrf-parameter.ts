@@ -1,4 +1,5 @@
 import { isObject, pointerString, schemaTypes, walkSchema, type Evidence, type Rule, type RuleContext, type SchemaVisit, type Severity, type SourceLocation, type SpecDocument, type SpecNode, type SpecOperation, type SpecParameter } from '../server/src/engine';
+import { allOfMembers, keyOf, PARAM_LABEL, type Walker } from './spec-helpers';
 
 /**
  * spec-ssrf-parameter: request inputs that carry a URL (webhooks, callbacks, imports, image
@@ -74,7 +75,6 @@ export const specSsrfParameter: Rule = {
   },
 };
 
-type Walker = Parameters<typeof walkSchema>[0];
 
 interface UrlInput {
   kind: 'fetch' | 'redirect';
@@ -118,7 +118,6 @@ class Places<H extends { location: SourceLocation; severity: Severity }> {
   }
 }
 
-const PARAM_LABEL: Record<string, string> = { query: 'Query parameter', path: 'Path parameter', header: 'Header', cookie: 'Cookie', formData: 'Form field' };
 
 /** Names that carry a URL (compared lower case without `_` / `-`). */
 const URL_NAMES = new Set([
@@ -404,29 +403,7 @@ function splitTop(s: string): string[] {
 
 // ---------------------------------------------------------------------------------------------
 
-function keyOf(n: SpecNode): string {
-  return n.file.file + pointerString(n.pointer);
-}
 
-/** The schema and its allOf members (recursively, $refs followed, each once). */
-function allOfMembers(walker: Walker, node: SpecNode): SpecNode[] {
-  const out: SpecNode[] = [];
-  const seen = new Set<string>();
-  const visit = (n: SpecNode) => {
-    const k = keyOf(n);
-    if (seen.has(k) || !isObject(n.value)) return;
-    seen.add(k);
-    out.push(n);
-    const list = walker.child(n, 'allOf');
-    if (!list || !Array.isArray(list.value)) return;
-    for (let i = 0; i < list.value.length; i++) {
-      const b = walker.get(list, i);
-      if (b) visit(b);
-    }
-  };
-  visit(node);
-  return out;
-}
 
 function propertyPath(path: string[]): string {
   let text = '';

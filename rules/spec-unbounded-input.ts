@@ -1,4 +1,5 @@
 import { isObject, pointerString, schemaTypes, walkSchema, type Evidence, type Rule, type RuleContext, type SchemaVisit, type Severity, type SourceLocation, type SpecDocument, type SpecNode, type SpecOperation, type SpecParameter } from '../server/src/engine';
+import { allOfMembers, isEmptySchema, keyOf, PARAM_LABEL, severityRank, type Walker } from './spec-helpers';
 
 /**
  * spec-unbounded-input: request input (parameters and request bodies) must have upper bounds:
@@ -98,7 +99,7 @@ class Places<H extends { place: string; severity: Severity }> {
       this.byPlace.set(hit.place, { hit, op, last: op, count: 1, ops: [op] });
       return;
     }
-    if (rank(hit.severity) > rank(e.hit.severity)) {
+    if (severityRank(hit.severity) > severityRank(e.hit.severity)) {
       e.hit = hit;
       e.op = op;
     }
@@ -118,19 +119,14 @@ class Places<H extends { place: string; severity: Severity }> {
   }
 }
 
-function rank(s: Severity): number {
-  return s === 'error' ? 2 : s === 'warning' ? 1 : 0;
-}
 
 type Reader = RuleContext['model']['specLoader'];
-type Walker = Parameters<typeof walkSchema>[0];
 
 type RequestInput = { kind: 'schema'; schema: SpecNode; subject: string; name?: string } | { kind: 'noSchema'; at: SpecNode; mediaType: string; subject: string };
 
 /** OpenAPI 3.x: header parameters with these names "SHALL be ignored". */
 const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
 
-const PARAM_LABEL: Record<string, string> = { query: 'Query parameter', path: 'Path parameter', header: 'Header', cookie: 'Cookie', formData: 'Form field' };
 
 /** Everything a client sends to an operation that has (or should have) a schema. */
 function requestInputs(loader: Reader, doc: SpecDocument, op: SpecOperation): RequestInput[] {
@@ -191,11 +187,7 @@ function carriesData(mediaType: string): boolean {
   );
 }
 
-const ANNOTATIONS = new Set(['title', 'description', 'example', 'examples', 'default', 'deprecated', 'externalDocs', 'xml', '$comment', 'nullable']);
 
-function isEmptySchema(v: unknown): boolean {
-  return v === true || (isObject(v) && Object.keys(v).every((k) => ANNOTATIONS.has(k) || k.startsWith('x-')));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Judging one schema tree
@@ -403,29 +395,7 @@ function endsWithAnchor(p: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Schema plumbing
 
-function keyOf(n: SpecNode): string {
-  return n.file.file + pointerString(n.pointer);
-}
 
-/** The schema and its allOf members (recursively, $refs followed, each once). */
-function allOfMembers(walker: Walker, node: SpecNode): SpecNode[] {
-  const out: SpecNode[] = [];
-  const seen = new Set<string>();
-  const visit = (n: SpecNode) => {
-    const k = keyOf(n);
-    if (seen.has(k) || !isObject(n.value)) return;
-    seen.add(k);
-    out.push(n);
-    const list = walker.child(n, 'allOf');
-    if (!list || !Array.isArray(list.value)) return;
-    for (let i = 0; i < list.value.length; i++) {
-      const b = walker.get(list, i);
-      if (b) visit(b);
-    }
-  };
-  visit(node);
-  return out;
-}
 
 function mergeBag(members: SpecNode[], inherited: Bag | undefined): Bag {
   const kw: Record<string, any> = {};
