@@ -2,7 +2,7 @@
  * Helpers shared by the spec rules that walk request schemas (spec-mass-assignment,
  * spec-unbounded-input, spec-ssrf-parameter). Not a rule.
  */
-import { isObject, pointerString, type Severity, type SpecNode, walkSchema } from '../server/src/engine';
+import { isObject, pointerString, type Severity, type SourceLocation, type SpecNode, type SpecOperation, walkSchema } from '../server/src/engine';
 
 /** The read-only spec reader walkSchema takes (child, get, deref, location). */
 export type Walker = Parameters<typeof walkSchema>[0];
@@ -47,3 +47,46 @@ export function severityRank(s: Severity): number {
 
 /** How a parameter's location reads in messages. */
 export const PARAM_LABEL: Record<string, string> = { query: 'Query parameter', path: 'Path parameter', header: 'Header', cookie: 'Cookie', formData: 'Form field' };
+
+/** `file:offset`: one finding per place in a spec, however many operations reach it. */
+export function placeOf(l: SourceLocation): string {
+  return `${l.file}:${l.range[0]}`;
+}
+
+/**
+ * Findings by place: one per place, however many operations reach it. Keeps the most severe
+ * judgement (or the first, with `keep: 'first'`), the operation it came from, the number of
+ * operations and the first five of them.
+ */
+export class Places<H extends { severity: Severity }> {
+  private readonly byPlace = new Map<string, { hit: H; op: SpecOperation; last: SpecOperation; count: number; ops: SpecOperation[] }>();
+  constructor(
+    private readonly placeKey: (hit: H) => string,
+    private readonly keep: 'most-severe' | 'first' = 'most-severe',
+  ) {}
+  add(hit: H, op: SpecOperation): void {
+    const k = this.placeKey(hit);
+    const e = this.byPlace.get(k);
+    if (!e) {
+      this.byPlace.set(k, { hit, op, last: op, count: 1, ops: [op] });
+      return;
+    }
+    if (this.keep === 'most-severe' && severityRank(hit.severity) > severityRank(e.hit.severity)) {
+      e.hit = hit;
+      e.op = op;
+    }
+    // An operation's inputs are all judged before the next operation's, so "new" means "not the last".
+    if (e.last !== op) {
+      e.last = op;
+      e.count++;
+      if (e.ops.length < 5) e.ops.push(op);
+    }
+  }
+  /** `POST /users (and 29 other operations)`. */
+  *all(): Generator<{ hit: H; where: string; ops: SpecOperation[] }> {
+    for (const e of this.byPlace.values()) {
+      const others = e.count - 1;
+      yield { hit: e.hit, ops: e.ops, where: `${e.op.method} ${e.op.path}${others > 0 ? ` (and ${others} other operation${others > 1 ? 's' : ''})` : ''}` };
+    }
+  }
+}

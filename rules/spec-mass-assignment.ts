@@ -1,5 +1,5 @@
 import { isObject, pointerString, schemaTypes, walkSchema, type Evidence, type Rule, type RuleContext, type SchemaVisit, type Severity, type SourceLocation, type SpecDocument, type SpecNode, type SpecOperation } from '../server/src/engine';
-import { allOfMembers, isEmptySchema, keyOf, severityRank, type Walker } from './spec-helpers';
+import { allOfMembers, isEmptySchema, keyOf, placeOf, Places, type Walker } from './spec-helpers';
 
 /**
  * spec-mass-assignment: request bodies of POST/PUT/PATCH must not let clients set fields the
@@ -22,7 +22,7 @@ export const specMassAssignment: Rule = {
   },
   check(context: RuleContext) {
     const walker = context.model.specLoader;
-    const places = new Places<Hit>();
+    const places = new Places<Hit>((h) => placeOf(h.location));
     /** Judgements per body schema: a schema shared by many operations is walked once. */
     const cache = new Map<string, Hit[]>();
     /** One object per place and judgement, so the cached lists of big shared graphs stay small. */
@@ -77,38 +77,6 @@ interface Hit {
   writable: string[];
 }
 
-/**
- * Findings by place: one per location, however many operations reach it. Keeps the most severe
- * judgement, the operation it came from, the number of operations and the first five of them.
- */
-class Places<H extends { location: SourceLocation; severity: Severity }> {
-  private readonly byPlace = new Map<string, { hit: H; op: SpecOperation; last: SpecOperation; count: number; ops: SpecOperation[] }>();
-  add(hit: H, op: SpecOperation): void {
-    const k = `${hit.location.file}:${hit.location.range[0]}`;
-    const e = this.byPlace.get(k);
-    if (!e) {
-      this.byPlace.set(k, { hit, op, last: op, count: 1, ops: [op] });
-      return;
-    }
-    if (severityRank(hit.severity) > severityRank(e.hit.severity)) {
-      e.hit = hit;
-      e.op = op;
-    }
-    // An operation's bodies are all judged before the next operation's, so "new" means "not the last".
-    if (e.last !== op) {
-      e.last = op;
-      e.count++;
-      if (e.ops.length < 5) e.ops.push(op);
-    }
-  }
-  /** `POST /users (and 29 other operations)`. */
-  *all(): Generator<{ hit: H; where: string; ops: SpecOperation[] }> {
-    for (const e of this.byPlace.values()) {
-      const others = e.count - 1;
-      yield { hit: e.hit, ops: e.ops, where: `${e.op.method} ${e.op.path}${others > 0 ? ` (and ${others} other operation${others > 1 ? 's' : ''})` : ''}` };
-    }
-  }
-}
 
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);

@@ -1,5 +1,5 @@
 import { isObject, pointerString, schemaTypes, walkSchema, type Evidence, type Rule, type RuleContext, type SchemaVisit, type Severity, type SourceLocation, type SpecDocument, type SpecNode, type SpecOperation, type SpecParameter } from '../server/src/engine';
-import { allOfMembers, keyOf, PARAM_LABEL, type Walker } from './spec-helpers';
+import { allOfMembers, keyOf, PARAM_LABEL, placeOf, Places, type Walker } from './spec-helpers';
 
 /**
  * spec-ssrf-parameter: request inputs that carry a URL (webhooks, callbacks, imports, image
@@ -21,7 +21,7 @@ export const specSsrfParameter: Rule = {
   },
   check(context: RuleContext) {
     const walker = context.model.specLoader;
-    const places = new Places<Hit>();
+    const places = new Places<Hit>((h) => placeOf(h.location), 'first');
     /** Judgements per parameter and per body schema: what many operations share is judged once. */
     const cache = new Map<string, Hit[]>();
     /** One object per place, so the cached lists of big shared graphs stay small. */
@@ -89,34 +89,6 @@ interface Hit extends UrlInput {
   location: SourceLocation;
 }
 
-/**
- * Findings by place: one per location, however many operations reach it. Keeps the first
- * judgement, the operation it came from, the number of operations and the first five of them.
- */
-class Places<H extends { location: SourceLocation; severity: Severity }> {
-  private readonly byPlace = new Map<string, { hit: H; op: SpecOperation; last: SpecOperation; count: number; ops: SpecOperation[] }>();
-  add(hit: H, op: SpecOperation): void {
-    const k = `${hit.location.file}:${hit.location.range[0]}`;
-    const e = this.byPlace.get(k);
-    if (!e) {
-      this.byPlace.set(k, { hit, op, last: op, count: 1, ops: [op] });
-      return;
-    }
-    // An operation's inputs are all judged before the next operation's, so "new" means "not the last".
-    if (e.last !== op) {
-      e.last = op;
-      e.count++;
-      if (e.ops.length < 5) e.ops.push(op);
-    }
-  }
-  /** `POST /users (and 29 other operations)`. */
-  *all(): Generator<{ hit: H; where: string; ops: SpecOperation[] }> {
-    for (const e of this.byPlace.values()) {
-      const others = e.count - 1;
-      yield { hit: e.hit, ops: e.ops, where: `${e.op.method} ${e.op.path}${others > 0 ? ` (and ${others} other operation${others > 1 ? 's' : ''})` : ''}` };
-    }
-  }
-}
 
 
 /** Names that carry a URL (compared lower case without `_` / `-`). */

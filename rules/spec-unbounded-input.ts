@@ -1,5 +1,5 @@
 import { isObject, pointerString, schemaTypes, walkSchema, type Evidence, type Rule, type RuleContext, type SchemaVisit, type Severity, type SourceLocation, type SpecDocument, type SpecNode, type SpecOperation, type SpecParameter } from '../server/src/engine';
-import { allOfMembers, isEmptySchema, keyOf, PARAM_LABEL, severityRank, type Walker } from './spec-helpers';
+import { allOfMembers, isEmptySchema, keyOf, PARAM_LABEL, placeOf, Places, type Walker } from './spec-helpers';
 
 /**
  * spec-unbounded-input: request input (parameters and request bodies) must have upper bounds:
@@ -26,7 +26,7 @@ export const specUnboundedInput: Rule = {
   check(context: RuleContext) {
     const loader = context.model.specLoader;
     const walker = loader;
-    const places = new Places<Hit>();
+    const places = new Places<Hit>((h) => h.place);
     /** Findings per request schema: a schema shared by many operations is walked once. */
     const cache = new Map<string, Hit[]>();
     /** One object per place and judgement, so the cached lists of big shared graphs stay small. */
@@ -83,41 +83,6 @@ interface Memo {
   judged: Map<string, Judgement | null>;
 }
 
-function placeOf(l: SourceLocation): string {
-  return `${l.file}:${l.range[0]}`;
-}
-
-/**
- * Findings by place: one per location, however many operations reach it. Keeps the most severe
- * judgement, the operation it came from, the number of operations and the first five of them.
- */
-class Places<H extends { place: string; severity: Severity }> {
-  private readonly byPlace = new Map<string, { hit: H; op: SpecOperation; last: SpecOperation; count: number; ops: SpecOperation[] }>();
-  add(hit: H, op: SpecOperation): void {
-    const e = this.byPlace.get(hit.place);
-    if (!e) {
-      this.byPlace.set(hit.place, { hit, op, last: op, count: 1, ops: [op] });
-      return;
-    }
-    if (severityRank(hit.severity) > severityRank(e.hit.severity)) {
-      e.hit = hit;
-      e.op = op;
-    }
-    // An operation's inputs are all judged before the next operation's, so "new" means "not the last".
-    if (e.last !== op) {
-      e.last = op;
-      e.count++;
-      if (e.ops.length < 5) e.ops.push(op);
-    }
-  }
-  /** `POST /users (and 29 other operations)`. */
-  *all(): Generator<{ hit: H; where: string; ops: SpecOperation[] }> {
-    for (const e of this.byPlace.values()) {
-      const others = e.count - 1;
-      yield { hit: e.hit, ops: e.ops, where: `${e.op.method} ${e.op.path}${others > 0 ? ` (and ${others} other operation${others > 1 ? 's' : ''})` : ''}` };
-    }
-  }
-}
 
 
 type Reader = RuleContext['model']['specLoader'];
