@@ -775,3 +775,19 @@ export function packageOrigin(v: Value): { pkg: string; path: string[] } | undef
   }
   return undefined;
 }
+
+/** The `key: …` Property node of an object value written as a literal (for locations and options). */
+export function objectProperty(obj: Value | undefined, key: string): TSESTree.Property | undefined {
+  if (!obj || obj.kind !== 'object' || !obj.node || obj.node.type !== 'ObjectExpression') return undefined;
+  for (const p of obj.node.properties) {
+    if (p.type !== 'Property') continue;
+    const k = !p.computed && p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : undefined;
+    if (k === key) return p;
+  }
+  return undefined;
+}
+
+/** The value node of `key` in an object value written as a literal. */
+export function objectPropertyValue(obj: Value | undefined, key: string): Node | undefined {
+  return objectProperty(obj, key)?.value as Node | undefined;
+}

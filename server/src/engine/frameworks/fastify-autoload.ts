@@ -6,11 +6,10 @@
  */
 import * as path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import type { Value } from '../evaluate';
+import { objectPropertyValue, type Value } from '../evaluate';
 import type { FileHost } from '../host';
 import { propertyName, unwrap, type Node, type ParsedFile } from '../parse';
 import type { FastifyAdapter } from './fastify';
-import { propValueNode } from './fastify';
 
 export interface AutoloadOptions {
   dir: string;
@@ -42,7 +41,7 @@ const TEST_FILE = /\.(test|spec)\.[cm]?[jt]s$/i;
 export function autoloadOptions(adapter: FastifyAdapter, opts: Value, file: string): AutoloadOptions | undefined {
   if (opts.kind !== 'object') return undefined;
   const pf = adapter.getParsed(opts.file ?? file);
-  const dirNode = propValueNode(opts, 'dir');
+  const dirNode = objectPropertyValue(opts, 'dir');
   const dir = dirNode && pf ? staticPath(dirNode, pf, 0) : undefined;
   if (!dir || !adapter.host!.isDirectory(dir)) return undefined;
   const bool = (k: string, d: boolean) => {

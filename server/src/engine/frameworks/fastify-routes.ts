@@ -5,13 +5,13 @@
  * (an `onRoute` hook: only routes declared after it loaded), per-route `config.rateLimit`, and the
  * route schema as a validation step.
  */
-import { ALL_INPUTS, pkgClass } from '../classify';
-import type { Value } from '../evaluate';
+import { ALL_INPUTS, pkgClass, shortFile } from '../classify';
+import { objectProperty, objectPropertyValue, type Value } from '../evaluate';
 import type { FunctionFacts } from '../facts';
 import type { AppInfo, Classification, InputSource, SourceLocation, Step, StepScope } from '../model';
 import { nodeLocation, nodeText, type Node, type ParsedFile } from '../parse';
 import { augmentFastifyFacts } from './fastify-catalogue';
-import { BEFORE_HANDLER_HOOKS, propNode, propValueNode, type FastifyAdapter, type FastifyContext, type HookName, type LimiterRecord, type RouteRecord } from './fastify';
+import { BEFORE_HANDLER_HOOKS, type FastifyAdapter, type FastifyContext, type HookName, type LimiterRecord, type RouteRecord } from './fastify';
 import { appInfo, emptyRoute, handlerFunction, joinPaths, readHandler } from './tree';
 import type { BuildContext, HandlerRef, RouteDraft } from './types';
 
@@ -45,7 +45,7 @@ export function buildFastifyRoutes(adapter: FastifyAdapter, ctx: BuildContext): 
   };
 
   const scopeOf = (c: FastifyContext): StepScope => (c.kind === 'app' ? 'app' : 'plugin');
-  const where = (loc: SourceLocation) => `${shortPath(loc.file)}:${loc.start.line}`;
+  const where = (loc: SourceLocation) => `${shortFile(loc.file)}:${loc.start.line}`;
   const locOf = (file: string, node: { range: [number, number] }): SourceLocation | undefined => {
     const pf = ctx.getParsed(file);
     return pf ? nodeLocation(pf, node) : undefined;
@@ -116,7 +116,7 @@ export function buildFastifyRoutes(adapter: FastifyAdapter, ctx: BuildContext): 
     const rlOff = !!rlConfig && rlConfig.kind === 'literal' && rlConfig.value === false;
     const rlOn = !!rlConfig && rlConfig.kind === 'object';
     const rlLoc = () => {
-      const n = config && config.kind === 'object' ? propNode(config, 'rateLimit') : undefined;
+      const n = config && config.kind === 'object' ? objectProperty(config, 'rateLimit') : undefined;
       const cf = config && config.kind === 'object' ? config.file : undefined;
       return (n && cf ? locOf(cf, n) : undefined) ?? (opts?.node && opts.file ? locOf(opts.file, opts.node) : undefined);
     };
@@ -157,7 +157,7 @@ export function buildFastifyRoutes(adapter: FastifyAdapter, ctx: BuildContext): 
       for (const hook of BEFORE_HANDLER_HOOKS) {
         const v = opts.props.get(hook);
         if (!v) continue;
-        const vn = propValueNode(opts, hook) ?? opts.node;
+        const vn = objectPropertyValue(opts, hook) ?? opts.node;
         const file = opts.file ?? r.file;
         if (!vn) continue;
         const items: HandlerRef[] = v.kind === 'array' ? v.items.map((it, i) => ({ value: it, node: v.nodes[i] ?? vn, file })) : [{ value: v, node: vn, file }];
@@ -244,7 +244,7 @@ function schemaStepOf(opts: Extract<Value, { kind: 'object' }>, r: RouteRecord, 
   const schema = opts.props.get('schema');
   if (!schema) return undefined;
   const file = opts.file ?? r.file;
-  const propN = propNode(opts, 'schema');
+  const propN = objectProperty(opts, 'schema');
   const pf = file === routePf.file ? routePf : undefined;
   const location = pf && propN ? nodeLocation(pf, propN) : nodeLocation(routePf, { range: r.anchor });
   const step: Step = { name: 'schema', scope: 'route', location, classifications: [], opaque: false, package: 'fastify' };
@@ -268,7 +268,7 @@ function schemaStepOf(opts: Extract<Value, { kind: 'object' }>, r: RouteRecord, 
     if (!v || (v.kind === 'literal' && (v.value === null || v.value === false))) continue;
     if (!covers.includes(src)) covers.push(src);
     parts.push(k);
-    const n = propNode(schema, k);
+    const n = objectProperty(schema, k);
     const spf = schema.file === routePf.file ? routePf : undefined;
     evidence.push({ message: `schema.${k} validates ${src === 'query' ? 'the query string' : `request.${src}`}`, location: n && spf ? nodeLocation(spf, n) : location });
   }
@@ -297,8 +297,4 @@ function attachValidationUnchecked(opts: Extract<Value, { kind: 'object' }> | un
   const pf = ctx.getParsed(fn.file);
   if (!pf) return false;
   return !pf.text.slice(fn.node.range[0], fn.node.range[1]).includes('validationError');
-}
-
-function shortPath(file: string): string {
-  return file.split(/[\\/]/).slice(-2).join('/');
 }

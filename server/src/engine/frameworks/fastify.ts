@@ -15,9 +15,9 @@
  */
 import * as path from 'node:path';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { UNKNOWN, type CallNode, type Evaluator, type FrameworkObject, type Value } from '../evaluate';
+import { objectProperty, objectPropertyValue, UNKNOWN, type CallNode, type Evaluator, type FrameworkObject, type Value } from '../evaluate';
 import type { FileHost } from '../host';
-import { ModuleResolver } from '../modules';
+import { ModuleResolver, packageName } from '../modules';
 import { unwrap, walk, type Node, type ParsedFile } from '../parse';
 import type { StepScope } from '../model';
 import { anchorRange, pathsOf } from './express';
@@ -302,12 +302,12 @@ export class FastifyAdapter implements FrameworkAdapter {
       if (args[1].kind === 'object') {
         options = args[1];
         const h = args[1].props.get('handler');
-        if (h) handler = { value: h, node: propValueNode(args[1], 'handler') ?? argNodes[1], file: args[1].file ?? file };
+        if (h) handler = { value: h, node: objectPropertyValue(args[1], 'handler') ?? argNodes[1], file: args[1].file ?? file };
       } else handler = { value: args[1], node: argNodes[1], file };
     }
     if (options && options.kind === 'object' && !handler) {
       const h = options.props.get('handler');
-      if (h) handler = { value: h, node: propValueNode(options, 'handler') ?? argNodes[1], file: options.file ?? file };
+      if (h) handler = { value: h, node: objectPropertyValue(options, 'handler') ?? argNodes[1], file: options.file ?? file };
     }
     ctx.routes.push({
       seq: this.nextSeq(),
@@ -334,8 +334,8 @@ export class FastifyAdapter implements FrameworkAdapter {
     if (!methods.length) methods.push('ALL');
     const { paths, dynamic } = routePaths(opts.props.get('url') ?? opts.props.get('path'));
     const h = opts.props.get('handler');
-    const handler = h ? { value: h, node: propValueNode(opts, 'handler') ?? optsNode ?? call, file: opts.file ?? file } : undefined;
-    const urlNode = propValueNode(opts, 'url') ?? propValueNode(opts, 'path');
+    const handler = h ? { value: h, node: objectPropertyValue(opts, 'handler') ?? optsNode ?? call, file: opts.file ?? file } : undefined;
+    const urlNode = objectPropertyValue(opts, 'url') ?? objectPropertyValue(opts, 'path');
     const pf = this.getParsed(file);
     let anchor: [number, number];
     if (call.type === 'CallExpression') {
@@ -545,7 +545,7 @@ export class FastifyAdapter implements FrameworkAdapter {
         const spec = u.source.value;
         const target = this.resolver?.resolve(file, spec);
         if (target) return this.resolvePlugin(this.ev!.moduleDefault(target), undefined, target, depth + 1);
-        if (!spec.startsWith('.')) return { kind: 'pkg', pkg: packageOf(spec), path: [], value: { kind: 'package', pkg: packageOf(spec), path: [] } };
+        if (!spec.startsWith('.')) return { kind: 'pkg', pkg: packageName(spec), path: [], value: { kind: 'package', pkg: packageName(spec), path: [] } };
         return { kind: 'unknown' };
       }
     }
@@ -689,30 +689,9 @@ function literalString(v: Value | undefined): string | undefined {
   return v && v.kind === 'literal' && typeof v.value === 'string' ? v.value : undefined;
 }
 
-function packageOf(spec: string): string {
-  const parts = spec.split('/');
-  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
-}
-
 /** Paths of a route, in Express syntax (regex constraints of params dropped). */
 function routePaths(v: Value | undefined): { paths: string[]; dynamic: boolean } {
   const r = pathsOf(v);
   return { paths: r.paths.map((p) => p.replace(/(:[A-Za-z0-9_$]+)\([^/]*?\)/g, '$1')), dynamic: r.dynamic };
 }
 
-/** The AST node of a property's value in an object value (for locations). */
-export function propValueNode(obj: Value | undefined, key: string): Node | undefined {
-  const p = propNode(obj, key);
-  return p && p.type === 'Property' ? (p.value as Node) : undefined;
-}
-
-/** The AST Property node `key: …` of an object value. */
-export function propNode(obj: Value | undefined, key: string): Node | undefined {
-  if (!obj || obj.kind !== 'object' || !obj.node || obj.node.type !== 'ObjectExpression') return undefined;
-  for (const p of obj.node.properties) {
-    if (p.type !== 'Property') continue;
-    const k = !p.computed && p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : undefined;
-    if (k === key) return p;
-  }
-  return undefined;
-}

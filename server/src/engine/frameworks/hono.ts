@@ -13,7 +13,7 @@
  * The ordered router-tree walk (tree.ts) does the rest.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { packageOrigin, type CallNode, type FrameworkObject, type FunctionNode, type Value } from '../evaluate';
+import { objectPropertyValue, packageOrigin, type CallNode, type FrameworkObject, type FunctionNode, type Value } from '../evaluate';
 import type { AppInfo, Classification, InputSource, PublicDeclaration, Step } from '../model';
 import { nodeLocation, nodeText, unwrap, walk, type Node } from '../parse';
 import { anchorRange } from './express';
@@ -339,7 +339,7 @@ export class HonoAdapter implements FrameworkAdapter {
     const rawPath = lit('path');
     const path = rawPath ? normalizeRoutePath(rawPath.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1')) : '<dynamic>';
     const mw = cfg.props.get('middleware');
-    const mwNode = cfg.node && cfg.node.type === 'ObjectExpression' ? propNode(cfg.node, 'middleware') : undefined;
+    const mwNode = objectPropertyValue(cfg, 'middleware');
     const middleware = mw && cfg.file ? this.handlers([mw], [mwNode ?? argNodes[0]], cfg.file) : [];
     const handler = this.handlers([args[1]], [argNodes[1]], file);
     const extraSteps: Step[] = [];
@@ -582,12 +582,5 @@ function exceptMatches(pattern: string, path: string): boolean {
   const p = segs(path);
   if (exact ? s.length !== p.length : s.length > p.length) return false;
   return s.every((x, i) => x === '*' || x.startsWith(':') || x === p[i]);
-}
-
-function propNode(obj: TSESTree.ObjectExpression, key: string): Node | undefined {
-  for (const p of obj.properties) {
-    if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === key) return p.value as Node;
-  }
-  return undefined;
 }
 

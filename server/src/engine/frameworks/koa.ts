@@ -12,7 +12,7 @@
 import { inputLabel } from '../posture';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { ALL_INPUTS } from '../classify';
-import type { CallNode, FrameworkObject, Value } from '../evaluate';
+import { objectProperty, objectPropertyValue, type CallNode, type FrameworkObject, type Value } from '../evaluate';
 import type { InputSource, SourceLocation, Step } from '../model';
 import { makeLocation, nodeLocation, unwrap, type Node, type ParsedFile } from '../parse';
 import { anchorRange, flattenHandlers, isPathArg, pathsOf } from './express';
@@ -293,7 +293,7 @@ export class KoaAdapter implements FrameworkAdapter {
     for (const c of configs) {
       const validate = c.value.kind === 'object' ? c.value.props.get('validate') : undefined;
       if (!validate) continue;
-      const prop = propOf(c.value, 'validate');
+      const prop = objectProperty(c.value, 'validate');
       const cfile = prop && c.value.kind === 'object' && c.value.file ? c.value.file : file;
       const st = this.validationStep(validate, prop ?? c.node, cfile, handlers[handlers.length - 1]);
       if (st) extraSteps.push(st);
@@ -337,7 +337,7 @@ export class KoaAdapter implements FrameworkAdapter {
       for (const key of ['pre', 'handler']) {
         const v = spec.props.get(key);
         if (!v) continue;
-        const n = propNode(spec, key) ?? specNode;
+        const n = objectPropertyValue(spec, key) ?? specNode;
         handlers.push(...flattenHandlers([v], [n], specFile));
       }
       if (!handlers.length) continue;
@@ -345,12 +345,12 @@ export class KoaAdapter implements FrameworkAdapter {
       const extraSteps: Step[] = [];
       const validate = spec.props.get('validate');
       if (validate) {
-        const st = this.validationStep(validate, propOf(spec, 'validate') ?? specNode, specFile, handlerRef);
+        const st = this.validationStep(validate, objectProperty(spec, 'validate') ?? specNode, specFile, handlerRef);
         if (st) extraSteps.push(st);
       }
       let anchor: [number, number];
       let anchorFile = file;
-      const pathProp = propOf(spec, 'path');
+      const pathProp = objectProperty(spec, 'path');
       if (direct || !pathProp || specFile !== file) anchor = anchorRange(call, undefined);
       else {
         anchor = pathProp.range;
@@ -436,19 +436,6 @@ export class KoaAdapter implements FrameworkAdapter {
   }
 }
 
-/** The property `key` of an object literal value, when it was written as one. */
-function propOf(obj: Value, key: string): TSESTree.Property | undefined {
-  if (obj.kind !== 'object' || !obj.node || obj.node.type !== 'ObjectExpression') return undefined;
-  for (const p of obj.node.properties) {
-    if (p.type === 'Property' && !p.computed && ((p.key.type === 'Identifier' && p.key.name === key) || (p.key.type === 'Literal' && p.key.value === key))) return p;
-  }
-  return undefined;
-}
-
-/** The value node of `key` in an object literal value. */
-function propNode(obj: Value, key: string): Node | undefined {
-  return propOf(obj, key)?.value as Node | undefined;
-}
 
 /** Does the route's handler look at koa-joi-router's `ctx.invalid`? */
 function handlerChecksInvalid(h: HandlerRef | undefined, getParsed: (file: string) => ParsedFile | undefined): boolean {

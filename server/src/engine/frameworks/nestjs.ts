@@ -12,7 +12,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { shortFile } from '../classify';
-import { packageOrigin, type CallNode, type Env, type FrameworkObject, type Value } from '../evaluate';
+import { objectPropertyValue, packageOrigin, type CallNode, type Env, type FrameworkObject, type Value } from '../evaluate';
 import type { FunctionFacts, InputRead, RequestParams } from '../facts';
 import type { AppInfo, Classification, InputSource, PublicDeclaration, SourceLocation, Step, StepScope } from '../model';
 import { makeLocation, nodeLocation, nodeText, type Node, type ParsedFile } from '../parse';
@@ -365,7 +365,7 @@ class NestBuilder implements Judge {
         const key = p.props.has('useClass') ? 'useClass' : p.props.has('useValue') ? 'useValue' : p.props.has('useExisting') ? 'useExisting' : undefined;
         if (!key) return;
         const value = p.props.get(key)!;
-        const node = propNode(p, key) ?? (p.node as Node | undefined);
+        const node = objectPropertyValue(p, key) ?? (p.node as Node | undefined);
         if (!node || !p.file) return;
         (token === 'APP_GUARD' ? info.globalGuards : info.globalPipes).push({ value, node, file: p.file });
       });
@@ -850,15 +850,6 @@ function skipThrottle(decos: Deco[], on: 'route' | 'controller'): { skip: boolea
       return { skip: !(def.kind === 'literal' && (def.value === false || def.value === null)), deco: d, on };
     }
     return { skip: true, deco: d, on };
-  }
-  return undefined;
-}
-
-function propNode(obj: Extract<Value, { kind: 'object' }>, key: string): Node | undefined {
-  const n = obj.node;
-  if (!n || n.type !== 'ObjectExpression') return undefined;
-  for (const p of n.properties) {
-    if (p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === key) return p.value as Node;
   }
   return undefined;
 }
