@@ -8,6 +8,7 @@ import { unifiedDiff } from '../server/src/cli/diff';
 import { chooseFix, planFixes } from '../server/src/cli/fixes';
 import { applyEdits } from '../server/src/engine/edits';
 import type { Finding, Fix, TextEdit } from '../server/src/engine/model';
+import { analyzeDir, fixture } from './helpers';
 
 const FILE = path.resolve('/proj/app.js');
 const TEXT = "const a = 1;\napp.post('/login', handler);\napp.get('/x', h);\n";
@@ -173,5 +174,20 @@ describe('unifiedDiff', () => {
       assert.equal(oldSide.join(''), a.join(''), diff);
       assert.equal(newSide.join(''), b.join(''), diff);
     }
+  });
+});
+
+describe('insert-step fixes only where the framework takes middleware arguments', () => {
+  for (const name of ['nestjs-app', 'nextjs-app', 'fastify-app']) {
+    it(`${name}: findings offer suppress / mark-public, never an edit inserting middleware before a decorator or an exported handler`, () => {
+      const r = analyzeDir(fixture(name));
+      const missing = r.findings.filter((f) => f.ruleId === 'missing-auth' || f.ruleId === 'missing-rate-limit');
+      assert.ok(missing.length > 0, 'the fixture has findings a step could fix');
+      assert.deepEqual(missing.flatMap((f) => f.fixes.filter((x) => x.kind === 'quickfix').map((x) => `${f.ruleId}: ${x.title}`)), []);
+    });
+  }
+  it('express-basic still gets the project middleware inserted', () => {
+    const r = analyzeDir(fixture('express-basic'));
+    assert.ok(r.findings.some((f) => f.ruleId === 'missing-auth' && f.fixes.some((x) => x.kind === 'quickfix')));
   });
 });

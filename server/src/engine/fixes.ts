@@ -45,9 +45,8 @@ export function createFixBuilder(getParsed: (file: string) => ParsedFile | undef
       return commentAbove(route.registration, '// apiwarden-public -- TODO: explain why this route needs no authentication', `Mark ${route.method} ${route.path} as public`, 'declare-public');
     },
     insertStep(route: Route, step: Step, title: string) {
-      // Middleware passed in the registration call (`router.get(path, mw, handler)`): Express, Koa, Hono.
-      // Fastify options, NestJS decorators and Next.js handlers need other edits (not offered yet).
-      if (route.framework !== 'express' && route.framework !== 'koa' && route.framework !== 'hono') return undefined;
+      // Adapters set handlerArgument only where middleware can be passed before the handler
+      // (`router.get(path, mw, handler)`); Fastify options, NestJS decorators, Next.js exports leave it unset.
       const handlerArg = route.handlerArgument;
       if (!handlerArg || handlerArg.file !== route.registration.file) return undefined;
       // Before the route's own middleware (a limiter or auth should run before parsing and validation).

@@ -159,7 +159,10 @@ export interface Route {
   mounts: SourceLocation[];
   handler?: SourceLocation;
   handlerName?: string;
-  /** The handler as passed in the registration call (where route middleware is inserted before). */
+  /**
+   * The handler as passed in the registration call, where route middleware can be inserted before
+   * it; unset when the framework takes no middleware there (Fastify options, NestJS, Next.js).
+   */
   handlerArgument?: SourceLocation;
   /** Everything that runs before the handler, in order. */
   steps: Step[];

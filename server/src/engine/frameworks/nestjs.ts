@@ -648,7 +648,7 @@ class NestBuilder implements Judge {
     // 4. The handler.
     route.handlerName = `${className(c.cls)}.${methodName}`;
     route.handler = makeLocation(pf.file, pf.lines, m.key.range[0], m.range[1]);
-    route.handlerArgument = nodeLocation(pf, m.key);
+    // No handlerArgument: guards are decorators, not arguments a step could be inserted before.
     const handlerFacts: FunctionFacts[] = [];
     if (fn) {
       const rp: RequestParams = { destructured: new Map(), fields: new Map() };

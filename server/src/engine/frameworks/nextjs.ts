@@ -149,6 +149,8 @@ export class NextAdapter implements FrameworkAdapter {
     let declaredPublic: PublicDeclaration | undefined = mw?.publicFor(routePath);
     if (unwrapped.handler) {
       handlerFacts = readHandler(route, unwrapped.handler as HandlerRef, ctx, style);
+      // An exported handler takes no middleware arguments: nowhere to insert a step.
+      delete route.handlerArgument;
       if (wholeFunction) {
         const hpf = ctx.getParsed(unwrapped.handler.value.file);
         if (hpf) route.handler = nodeLocation(hpf, wholeFunction);
