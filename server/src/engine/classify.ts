@@ -66,8 +66,6 @@ export class Classifier {
   private readonly factsByStart = new Map<string, FunctionFacts>();
   /** Catalogues contributed by framework adapters, consulted after the built-in one. */
   readonly catalogues: PackageCatalogue[] = [];
-  /** The framework whose conventions apply to the step being classified (set per call of `step`). */
-  private framework: Framework = 'express';
 
   constructor(
     private readonly ev: Evaluator,
@@ -79,7 +77,7 @@ export class Classifier {
    * What a function does with the request, read with the framework's parameter conventions
    * (`paramsFor`), or with explicit ones (NestJS parameter decorators, guards).
    */
-  factsOf(fn: Fn, framework: Framework = this.framework, params?: RequestParams, memoKey: string = framework): FunctionFacts | undefined {
+  factsOf(fn: Fn, framework: Framework, params?: RequestParams, memoKey: string = framework): FunctionFacts | undefined {
     let memo = this.factsMemo.get(memoKey);
     if (!memo) this.factsMemo.set(memoKey, (memo = new Map()));
     const hit = memo.get(fn);
@@ -102,14 +100,7 @@ export class Classifier {
     const pf = this.host.getParsed(file)!;
     const location = nodeLocation(pf, node);
     const name = displayName(pf, node);
-    const previous = this.framework;
-    this.framework = framework;
-    let r: ReturnType<Classifier['classifyValue']>;
-    try {
-      r = this.classifyValue(value, name, 0);
-    } finally {
-      this.framework = previous;
-    }
+    const r = this.classifyValue(value, name, 0, framework);
     const step: Step = {
       name,
       scope,
@@ -162,10 +153,12 @@ export class Classifier {
     return out;
   }
 
+  /** What a middleware value does, judged with `framework`'s conventions for reading the request. */
   classifyValue(
     value: Value,
     name: string,
     depth: number,
+    framework: Framework,
   ): { classes: Classification[]; opaque: boolean; notes: string[]; definition?: SourceLocation; pkg?: string } {
     const empty = { classes: [] as Classification[], opaque: true, notes: [] as string[] };
     if (depth > 6) return empty;
@@ -186,8 +179,8 @@ export class Classifier {
       const pf = this.host.getParsed(fn.file);
       if (!pf) return empty;
       const definition = nodeLocation(pf, fn.node);
-      const facts = this.factsOf(fn)!;
-      const res = this.judgeBody(fn, facts, name, definition, depth);
+      const facts = this.factsOf(fn, framework)!;
+      const res = this.judgeBody(fn, facts, name, definition, depth, framework);
       return { ...res, definition };
     }
     // An object with a function property used as middleware is not Express middleware; unknown.
@@ -197,14 +190,14 @@ export class Classifier {
     return empty;
   }
 
-  private judgeBody(fn: Fn, facts: FunctionFacts, name: string, definition: SourceLocation, depth: number) {
+  private judgeBody(fn: Fn, facts: FunctionFacts, name: string, definition: SourceLocation, depth: number, framework: Framework) {
     const classes: Classification[] = [];
     const where = `${shortFile(fn.file)}:${definition.start.line}`;
     let opaque = false;
     // Delegation to another middleware: `(req, res, next) => passport.authenticate('jwt')(req, res, next)`.
     for (const d of facts.delegations) {
       if (!d.passesNext && !d.passesReq) continue;
-      const inner = this.classifyValue(d.callee, nodeText(this.host.getParsed(fn.file)!, d.node.callee, 40), depth + 1);
+      const inner = this.classifyValue(d.callee, nodeText(this.host.getParsed(fn.file)!, d.node.callee, 40), depth + 1, framework);
       for (const c of inner.classes) {
         if (!classes.some((x) => x.role === c.role)) classes.push({ ...c, reason: `${name} (${where}) delegates to ${c.reason}` });
       }

@@ -588,10 +588,8 @@ export function analyzeFunction(
           reject(undefined, `${path.join('.')}(${args[0] ? nodeText(pf, args[0], 30) : ''})`);
         }
         // Reads through calls: req.json(), c.req.query('q'), ctx.get('authorization'), headers().
-        if (node.type === 'CallExpression') {
-          const r = readOfCall(node);
-          if (r) noteRead(r, node);
-        }
+        const callRead = node.type === 'CallExpression' ? readOfCall(node) : undefined;
+        if (callRead) noteRead(callRead, node);
         // Session and identity providers: auth(), getServerSession(), currentUser(), supabase.auth.getUser(), request.jwtVerify().
         if (node.type === 'CallExpression' && last && IDENTITY_CALL.test(last)) {
           const origin = packageOrigin(calleeValue(node.callee));
@@ -713,7 +711,7 @@ export function analyzeFunction(
           if (
             passesReq &&
             !(path && (path[0] === 'console' || /^(log|logger|debug|validationResult|matchedData)$/.test(path[0]))) &&
-            !readOfCall(node) &&
+            !callRead &&
             !IDENTITY_PACKAGES.test(packageOrigin(calleeValue(node.callee))?.pkg ?? '')
           ) {
             facts.delegations.push({ callee: calleeValue(node.callee), node, location: loc(node), passesReq, passesNext });

@@ -84,7 +84,7 @@ function composedAuth(adapter: FastifyAdapter, value: Value, name: string): Cata
   if (!items.length) return { classes: [], opaque: true, notes: [`${name} composes functions API Warden cannot see`] };
   const judged = items.map((it) => {
     if (it.v.kind === 'function') augmentFastifyFacts(adapter, it.v);
-    const r = ctx.classifier.classifyValue(it.v, it.text, 1);
+    const r = ctx.classifier.classifyValue(it.v, it.text, 1, 'fastify');
     const auth = r.classes.find((c) => c.role === 'auth');
     return { ...it, auth, notes: r.notes, opaque: r.opaque };
   });

@@ -118,7 +118,7 @@ export interface TreeOptions {
 
 /** Walk every root object (kind 'app', not mounted) and every unmounted router (as orphans). */
 export function buildTreeRoutes(objects: readonly TreeObject[], options: TreeOptions, ctx: BuildContext): { drafts: RouteDraft[]; apps: AppInfo[] } {
-  const { classifier, ev } = ctx;
+  const { classifier } = ctx;
   const framework = options.framework;
   const drafts: RouteDraft[] = [];
   const apps: AppInfo[] = [];
@@ -266,7 +266,6 @@ export function buildTreeRoutes(objects: readonly TreeObject[], options: TreeOpt
     if (obj.kind === 'app' || obj.kind === 'route' || obj.mountedBy.length) continue;
     walk(obj, '', [], [], [], [], undefined, true, new Set());
   }
-  void ev;
   return { drafts, apps };
 }
 
@@ -318,7 +317,8 @@ export function readHandler(route: Route, handlerRef: HandlerRef, ctx: BuildCont
   const facts = classifier.factsOf(fn, framework);
   if (!facts) return handlerFacts;
   handlerFacts.push(facts);
-  const reqNames = [paramsFor(framework, fn.node).req, paramsFor(framework, fn.node).ctx].filter((x): x is string => !!x);
+  const own = paramsFor(framework, fn.node);
+  const reqNames = [own.req, own.ctx].filter((x): x is string => !!x);
   for (const d of facts.delegations) {
     const callee = handlerFunction(d.callee);
     const cpf = callee ? ctx.getParsed(callee.file) : undefined;
@@ -327,7 +327,7 @@ export function readHandler(route: Route, handlerRef: HandlerRef, ctx: BuildCont
       const param = callee.node.params[idx];
       const name = param && param.type === 'Identifier' ? param.name : undefined;
       if (name) {
-        const isCtx = (d.node.arguments[idx] as TSESTree.Identifier).name === paramsFor(framework, fn.node).ctx;
+        const isCtx = (d.node.arguments[idx] as TSESTree.Identifier).name === own.ctx;
         handlerFacts.push(analyzeFunction(callee, cpf, ev, isCtx ? { ctx: name, destructured: new Map() } : { req: name, destructured: new Map() }));
         continue;
       }
